@@ -1,0 +1,88 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// The value checks of the field table. Each returns an error that says what the value must be.
+
+func dnsLabel(s string) error {
+	if errs := validation.IsDNS1123Label(s); len(errs) > 0 {
+		return fmt.Errorf("must be a DNS label (%s), found %q", strings.Join(errs, "; "), s)
+	}
+	return nil
+}
+
+// tagValue checks a DD_ENV/DD_SERVICE/DD_VERSION value: it lands in an env var and in Datadog
+// tags, where a line break would corrupt both.
+func tagValue(s string) error {
+	if strings.ContainsAny(s, "\n\r") {
+		return fmt.Errorf("must be one line, found %q", s)
+	}
+	return nil
+}
+
+func oneOf(values ...string) func(string) error {
+	return func(s string) error {
+		if !slices.Contains(values, s) {
+			return fmt.Errorf("must be one of %s, found %q", strings.Join(values, ", "), s)
+		}
+		return nil
+	}
+}
+
+func absPath(s string) error {
+	if !strings.HasPrefix(s, "/") || strings.ContainsAny(s, "\n\r,") {
+		return fmt.Errorf("must be an absolute path, found %q", s)
+	}
+	return nil
+}
+
+// unixSocket checks a socket URL: socket mode mounts the file it names, so it must be unix://.
+func unixSocket(s string) error {
+	if !strings.HasPrefix(s, "unix:///") || strings.ContainsAny(s, "\n\r,") {
+		return fmt.Errorf("must be a unix socket URL such as unix:///var/run/datadog/apm.socket, found %q", s)
+	}
+	return nil
+}
+
+// Docker's reference grammar (distribution/reference): a registry host with an optional port,
+// then lower-case path components; tags are at most 128 word characters, dots and dashes.
+var (
+	registryRe = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`)
+	tagRe      = regexp.MustCompile(`^[\w][\w.-]{0,127}$`)
+)
+
+func registry(s string) error {
+	if !registryRe.MatchString(s) {
+		return fmt.Errorf("must be a registry and optional path such as gcr.io/datadoghq, found %q", s)
+	}
+	return nil
+}
+
+// ImageTag checks Docker's tag grammar.
+func ImageTag(s string) error { return imageTag(s) }
+
+func imageTag(s string) error {
+	if !tagRe.MatchString(s) {
+		return fmt.Errorf("must be an image tag (letters, digits, _ . -, at most 128, not starting with . or -), found %q", s)
+	}
+	return nil
+}
+
+func quantity(s string) error {
+	q, err := resource.ParseQuantity(s)
+	if err != nil {
+		return fmt.Errorf("must be a Kubernetes quantity such as 100m or 128Mi, found %q", s)
+	}
+	if q.Sign() <= 0 {
+		return fmt.Errorf("must be greater than zero, found %q", s)
+	}
+	return nil
+}

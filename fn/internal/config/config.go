@@ -1,0 +1,134 @@
+// Package config holds inject-datadog's functionConfig: its fields and defaults, the three forms
+// it accepts (the InjectDatadog object, a ConfigMap of dotted keys, none) and their validation.
+package config
+
+import (
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// The functionConfig object's identity.
+const (
+	Group      = "fn.kpt.dev"
+	Version    = "v1alpha1"
+	APIVersion = Group + "/" + Version
+	Kind       = "InjectDatadog"
+)
+
+// Agent connection modes (SPEC §3).
+const (
+	ModeHostIP  = "hostip"
+	ModeService = "service"
+	ModeSocket  = "socket"
+	ModeCSI     = "csi"
+)
+
+// Modes lists the modes in the order the docs give them.
+var Modes = []string{ModeHostIP, ModeService, ModeSocket, ModeCSI}
+
+// Library injection methods (SPEC §5).
+const (
+	MethodLanguageEnv = "language-env"
+	MethodAPMInject   = "apm-inject"
+)
+
+// Methods lists the library injection methods.
+var Methods = []string{MethodLanguageEnv, MethodAPMInject}
+
+// Languages are the tracing libraries, in the order Datadog injects them.
+var Languages = []string{"java", "js", "python", "dotnet", "ruby", "php"}
+
+// Config is the parsed, validated functionConfig.
+type Config struct {
+	AgentNamespace   string
+	Selection        Selection
+	Tags             Tags
+	Agent            Agent
+	Libraries        Libraries
+	PodTemplatePaths []TemplatePath
+}
+
+// Selection decides which unlabelled pod templates are mutated (SPEC §2).
+type Selection struct {
+	MutateUnlabelled   bool
+	EnabledNamespaces  []string
+	DisabledNamespaces []string
+}
+
+// Tags are the fallback values of DD_ENV, DD_SERVICE and DD_VERSION (SPEC §4).
+type Tags struct {
+	Enabled               bool
+	Env, Service, Version string
+}
+
+// Agent is the `config` section: how containers reach the Datadog agent (SPEC §3).
+type Agent struct {
+	Enabled           bool
+	Mode              string
+	OriginDetection   bool
+	ServiceName       string
+	SocketPath        string
+	TraceAgentSocket  string
+	DogstatsdSocket   string
+	TypeSocketVolumes bool
+}
+
+// Libraries is the tracing-library injection (SPEC §5).
+type Libraries struct {
+	Method            string
+	Registry          string
+	InjectorVersion   string
+	Versions          map[string]string
+	Inject            []string
+	ExcludeContainers []string
+	Resources         Resources
+	// SecurityContext is the init containers' securityContext as written, nil when not set.
+	SecurityContext *yaml.Node
+	AppSec          *bool
+	IAST            *bool
+	SCA             *bool
+	// Profiling is "true", "false", "auto" or "" (not set).
+	Profiling   string
+	InstallID   string
+	InstallTime string
+}
+
+// Resources are the init containers' cpu and memory, as Kubernetes quantities; "" means computed.
+type Resources struct {
+	CPU, Memory string
+}
+
+// TemplatePath tells where a kind the function does not know keeps its pod template.
+type TemplatePath struct {
+	// Group is the API group; AnyGroup when the entry named none.
+	Group    string
+	AnyGroup bool
+	Kind     string
+	// Path is the field path of the pod template, one element per field.
+	Path []string
+}
+
+// Default returns the configuration used when no functionConfig is given.
+func Default() *Config {
+	return &Config{
+		AgentNamespace: "datadog",
+		Tags:           Tags{Enabled: true},
+		Agent: Agent{
+			Enabled:          true,
+			Mode:             ModeHostIP,
+			OriginDetection:  true,
+			ServiceName:      "datadog",
+			SocketPath:       "/var/run/datadog",
+			TraceAgentSocket: "unix:///var/run/datadog/apm.socket",
+			DogstatsdSocket:  "unix:///var/run/datadog/dsd.socket",
+		},
+		Libraries: Libraries{
+			Method:          MethodLanguageEnv,
+			Registry:        "gcr.io/datadoghq",
+			InjectorVersion: "0",
+			Versions: map[string]string{
+				"java": "v1", "js": "v5", "python": "v3", "dotnet": "v3", "ruby": "v2", "php": "v1",
+			},
+			ExcludeContainers: []string{"istio-proxy"},
+		},
+	}
+}

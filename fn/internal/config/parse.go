@@ -1,0 +1,234 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// Error is a problem with one field of the functionConfig.
+type Error struct {
+	// Field is the field path as the user wrote it: "config.mode", or "data[config.mode]" in a
+	// ConfigMap; "" for the functionConfig as a whole.
+	Field   string
+	Message string
+}
+
+func (e Error) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
+
+// Parse reads the functionConfig (nil when the ResourceList has none) and returns the validated
+// configuration, or every problem found in it.
+func Parse(fc *yaml.Node) (*Config, []Error) {
+	c := Default()
+	if fc == nil || (fc.Kind == yaml.MappingNode && len(fc.Content) == 0) {
+		return c, nil
+	}
+	apiVersion := scalar(yamltree.Get(fc, "apiVersion"))
+	kind := scalar(yamltree.Get(fc, "kind"))
+	var errs []Error
+	switch {
+	case apiVersion == APIVersion && kind == Kind:
+		errs = fromObject(c, fc)
+	case apiVersion == "v1" && kind == "ConfigMap":
+		errs = fromConfigMap(c, fc)
+	default:
+		return nil, []Error{{Message: fmt.Sprintf(
+			"functionConfig must be apiVersion %s kind %s, or apiVersion v1 kind ConfigMap, or none; found apiVersion %q kind %q",
+			APIVersion, Kind, apiVersion, kind)}}
+	}
+	errs = append(errs, validate(c)...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// objectMeta are the top-level keys of the object form that are not settings.
+var objectMeta = map[string]bool{"apiVersion": true, "kind": true, "metadata": true}
+
+func fromObject(c *Config, fc *yaml.Node) []Error {
+	var errs []Error
+	walk(c, fc, "", &errs)
+	return errs
+}
+
+func walk(c *Config, m *yaml.Node, prefix string, errs *[]Error) {
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		key := m.Content[i].Value
+		v := resolve(m.Content[i+1])
+		path := key
+		if prefix != "" {
+			path = prefix + "." + key
+		}
+		if seen[key] {
+			*errs = append(*errs, Error{path, "must not be given twice"})
+			continue
+		}
+		seen[key] = true
+		if prefix == "" && objectMeta[key] {
+			continue
+		}
+		isNull := v.Kind == yaml.ScalarNode && v.ShortTag() == yaml.NodeTagNull
+		if f, ok := lookup(path); ok {
+			if isNull {
+				continue // "key:" with no value keeps the default, as in the spec's sample
+			}
+			if err := f.node(c, v); err != nil {
+				*errs = append(*errs, Error{path, err.Error()})
+			}
+			continue
+		}
+		if isSection(path) {
+			if isNull {
+				continue
+			}
+			if v.Kind != yaml.MappingNode {
+				*errs = append(*errs, Error{path, mustBe("a map", v).Error()})
+				continue
+			}
+			walk(c, v, path, errs)
+			continue
+		}
+		*errs = append(*errs, Error{path, unknown(path, prefix == "" && key == "spec")})
+	}
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func fromConfigMap(c *Config, fc *yaml.Node) []Error {
+	data := yamltree.Get(fc, "data")
+	if data == nil || (data.Kind == yaml.ScalarNode && data.ShortTag() == yaml.NodeTagNull) {
+		return nil
+	}
+	if data.Kind != yaml.MappingNode {
+		return []Error{{"data", mustBe("a map of dotted field paths to values", data).Error()}}
+	}
+	var errs []Error
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(data.Content); i += 2 {
+		key := data.Content[i].Value
+		v := resolve(data.Content[i+1])
+		where := "data[" + key + "]"
+		if seen[key] {
+			errs = append(errs, Error{where, "must not be given twice"})
+			continue
+		}
+		seen[key] = true
+		f, ok := lookup(key)
+		if !ok {
+			msg := unknown(key, false)
+			if isSection(key) {
+				msg = fmt.Sprintf("must name one field: ConfigMap keys are dotted paths such as %s", firstUnder(key))
+			}
+			errs = append(errs, Error{where, msg})
+			continue
+		}
+		if v.Kind != yaml.ScalarNode {
+			errs = append(errs, Error{where, mustBe("a string (lists are comma-separated)", v).Error()})
+			continue
+		}
+		// kpt tags ConfigMap values as strings, a hand-written ConfigMap may not: take the text.
+		text := v.Value
+		if v.ShortTag() == yaml.NodeTagNull {
+			text = ""
+		}
+		if err := f.text(c, text); err != nil {
+			errs = append(errs, Error{where, err.Error()})
+		}
+	}
+	return errs
+}
+
+func firstUnder(section string) string {
+	for _, p := range Paths() {
+		if strings.HasPrefix(p, section+".") {
+			return p
+		}
+	}
+	return section
+}
+
+// unknown explains an unknown field and suggests the nearest known one.
+func unknown(path string, isSpec bool) string {
+	if isSpec {
+		return fmt.Sprintf("is not a field of %s: its fields go at the top level, not under spec", Kind)
+	}
+	msg := fmt.Sprintf("is not a field of %s", Kind)
+	best, bestD := "", 4
+	for _, p := range append(Paths(), sections()...) {
+		if d := distance(strings.ToLower(path), strings.ToLower(p)); d < bestD {
+			best, bestD = p, d
+		}
+	}
+	if best != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return msg
+}
+
+func sections() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range Paths() {
+		parts := strings.Split(p, ".")
+		for i := 1; i < len(parts); i++ {
+			s := strings.Join(parts[:i], ".")
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// distance is the Levenshtein distance, for "did you mean".
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// validate checks the rules that involve more than one field.
+func validate(c *Config) []Error {
+	var errs []Error
+	if len(c.Selection.EnabledNamespaces) > 0 && len(c.Selection.DisabledNamespaces) > 0 {
+		errs = append(errs, Error{"selection", "selection.enabledNamespaces and selection.disabledNamespaces must not both be set: list where to mutate, or where not to"})
+	}
+	return errs
+}

@@ -1,0 +1,155 @@
+package inject
+
+import (
+	"fmt"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/podtemplate"
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// pod is a selected template's spec, checked before anything is edited so that a bad template is
+// reported whole and never half-changed.
+type pod struct {
+	t    *podtemplate.Template
+	spec *yaml.Node
+	// containers are spec.containers then the user's spec.initContainers; the init containers this
+	// function adds are in injected, since they only copy files and get no agent settings.
+	containers []*container
+	injected   []*container
+	volumes    *yaml.Node // nil until one is needed
+	changed    bool
+}
+
+type container struct {
+	node  *yaml.Node
+	name  string
+	init  bool
+	field string
+	// envNames are the names the container defines.
+	envNames map[string]bool
+}
+
+// isInjectedInit names the init containers this function (or Datadog's webhook) adds.
+func isInjectedInit(name string) bool {
+	return injectedInitNames[name]
+}
+
+// loadPod checks the parts of the template the mutations touch and returns them, or every
+// problem found as field errors.
+func loadPod(t *podtemplate.Template) (*pod, []*podtemplate.FieldError) {
+	var errs []*podtemplate.FieldError
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &podtemplate.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	spec := t.Spec()
+	if spec == nil {
+		bad(t.Field("spec"), "must be a map with containers, found %s", yamltree.KindName(yamltree.Get(t.Node, "spec")))
+		return nil, errs
+	}
+	p := &pod{t: t, spec: spec}
+	for _, list := range []struct {
+		key      string
+		init     bool
+		required bool
+	}{{"containers", false, true}, {"initContainers", true, false}} {
+		field := t.Field("spec", list.key)
+		seq := yamltree.Get(spec, list.key)
+		if seq == nil || seq.ShortTag() == yaml.NodeTagNull {
+			if list.required {
+				bad(field, "must be a list of containers, found %s", yamltree.KindName(seq))
+			}
+			continue
+		}
+		if seq.Kind != yaml.SequenceNode {
+			bad(field, "must be a list of containers, found %s", yamltree.KindName(seq))
+			continue
+		}
+		for i, cn := range seq.Content {
+			cf := field + "[" + strconv.Itoa(i) + "]"
+			c, cerrs := loadContainer(cn, cf, list.init)
+			errs = append(errs, cerrs...)
+			if c == nil {
+				continue
+			}
+			if list.init && isInjectedInit(c.name) {
+				p.injected = append(p.injected, c)
+			} else {
+				p.containers = append(p.containers, c)
+			}
+		}
+	}
+	if v := yamltree.Get(spec, "volumes"); v != nil && v.ShortTag() != yaml.NodeTagNull {
+		if v.Kind != yaml.SequenceNode {
+			bad(t.Field("spec", "volumes"), "must be a list of volumes, found %s", yamltree.KindName(v))
+		} else {
+			for i, vol := range v.Content {
+				if vol.Kind != yaml.MappingNode || !yamltree.IsStr(yamltree.Get(vol, "name")) {
+					bad(t.Field("spec", "volumes", "["+strconv.Itoa(i)+"]"), "must be a volume with a name")
+				}
+			}
+			p.volumes = v
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return p, nil
+}
+
+func loadContainer(n *yaml.Node, field string, init bool) (*container, []*podtemplate.FieldError) {
+	var errs []*podtemplate.FieldError
+	bad := func(f, format string, args ...any) {
+		errs = append(errs, &podtemplate.FieldError{Field: f, Message: fmt.Sprintf(format, args...)})
+	}
+	if n.Kind != yaml.MappingNode {
+		bad(field, "must be a container (a map), found %s", yamltree.KindName(n))
+		return nil, errs
+	}
+	name := yamltree.Get(n, "name")
+	if !yamltree.IsStr(name) || name.Value == "" {
+		bad(field+".name", "must be the container's name, found %s", yamltree.KindName(name))
+		return nil, errs
+	}
+	c := &container{node: n, name: name.Value, init: init, field: field, envNames: map[string]bool{}}
+	if env := yamltree.Get(n, "env"); env != nil && env.ShortTag() != yaml.NodeTagNull {
+		if env.Kind != yaml.SequenceNode {
+			bad(field+".env", "must be a list of {name, value} or {name, valueFrom}, found %s", yamltree.KindName(env))
+		} else {
+			for i, e := range env.Content {
+				ef := field + ".env[" + strconv.Itoa(i) + "]"
+				en := yamltree.Get(e, "name")
+				if e.Kind != yaml.MappingNode || !yamltree.IsStr(en) || en.Value == "" {
+					bad(ef, "must be an env var with a name")
+					continue
+				}
+				c.envNames[en.Value] = true
+			}
+		}
+	}
+	if vm := yamltree.Get(n, "volumeMounts"); vm != nil && vm.ShortTag() != yaml.NodeTagNull {
+		if vm.Kind != yaml.SequenceNode {
+			bad(field+".volumeMounts", "must be a list of volume mounts, found %s", yamltree.KindName(vm))
+		} else {
+			for i, m := range vm.Content {
+				if m.Kind != yaml.MappingNode {
+					bad(field+".volumeMounts["+strconv.Itoa(i)+"]", "must be a volume mount (a map), found %s", yamltree.KindName(m))
+				}
+			}
+		}
+	}
+	return c, errs
+}
+
+// seq returns the list under key in m, creating it (appended after the keys the user wrote) when
+// absent or null.
+func seq(m *yaml.Node, key string) *yaml.Node {
+	s := yamltree.Get(m, key)
+	if s == nil || s.Kind != yaml.SequenceNode {
+		s = yamltree.Seq()
+		yamltree.Set(m, key, s)
+	}
+	return s
+}

@@ -1,0 +1,48 @@
+package inject
+
+import (
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// envVar is one variable of the block that goes before the user's variables (SPEC §5b), so that
+// the user's variables can refer to ours with $(VAR).
+type envVar struct {
+	name string
+	// item builds the env list item for a container.
+	item func(c *container) *yaml.Node
+}
+
+func valueVar(name, value string) envVar {
+	return envVar{name: name, item: func(*container) *yaml.Node {
+		return yamltree.Map("name", name, "value", value)
+	}}
+}
+
+// fieldRefVar reads a pod field; apiVersion is written out as the API server would default it, so
+// that the rendered manifest equals what the cluster stores and a diff stays quiet.
+func fieldRefVar(name, fieldPath string) envVar {
+	return envVar{name: name, item: func(*container) *yaml.Node {
+		return yamltree.Map("name", name, "valueFrom",
+			yamltree.Map("fieldRef", yamltree.Map("apiVersion", "v1", "fieldPath", fieldPath)))
+	}}
+}
+
+// prependEnv inserts, at the head of c's env list, the variables of block that c does not define
+// yet, in block order. A variable the user defines is never touched.
+func (p *pod) prependEnv(c *container, block []envVar) {
+	var items []*yaml.Node
+	for _, v := range block {
+		if c.envNames[v.name] {
+			continue
+		}
+		items = append(items, v.item(c))
+		c.envNames[v.name] = true
+	}
+	if len(items) == 0 {
+		return
+	}
+	yamltree.Insert(seq(c.node, "env"), 0, items...)
+	p.changed = true
+}

@@ -1,0 +1,178 @@
+package podtemplate
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/krm"
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// Template is one pod template (a mapping with metadata and spec) inside a resource.
+type Template struct {
+	Object *krm.Object
+	// Node is the template mapping; for a Pod, the object itself.
+	Node *yaml.Node
+	path []string
+	// labelSources are the metadata mappings consulted, after the template's own, for a label the
+	// template lacks: the nearest enclosing object first (a CronJob's jobTemplate), the resource last.
+	labelSources []source
+}
+
+type source struct {
+	meta *yaml.Node
+	path []string
+}
+
+// Find returns the pod template of o, nil when o's kind has none. A kind that must have one but
+// whose template is missing or not a map is an error.
+func (k *Kinds) Find(o *krm.Object) (*Template, error) {
+	p, ok := k.path(o.Group(), o.Kind())
+	if !ok {
+		return nil, nil
+	}
+	t := &Template{Object: o, Node: o.Node, path: p}
+	n := o.Node
+	for i, key := range p {
+		if meta := yamltree.Get(n, "metadata"); meta != nil && meta.Kind == yaml.MappingNode {
+			t.labelSources = append([]source{{meta, append([]string{}, p[:i]...)}}, t.labelSources...)
+		}
+		n = yamltree.Get(n, key)
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil, &FieldError{Field: strings.Join(p[:i+1], "."), Message: fmt.Sprintf(
+				"must be a map, the pod template of a %s; found %s", o.Kind(), yamltree.KindName(n))}
+		}
+	}
+	t.Node = n
+	return t, nil
+}
+
+// FieldError is a problem at a field path of the resource.
+type FieldError struct {
+	Field, Message string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+
+// Field renders the path of a field inside the template, for results: "spec.template.spec.containers[0]".
+func (t *Template) Field(rest ...string) string {
+	parts := append(append([]string{}, t.path...), rest...)
+	var b strings.Builder
+	for _, p := range parts {
+		if b.Len() > 0 && !strings.HasPrefix(p, "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// Namespace is the namespace the pods will run in; none written means "default", as kubectl would.
+func (t *Template) Namespace() string {
+	if ns := t.Object.Namespace(); ns != "" {
+		return ns
+	}
+	return corev1.NamespaceDefault
+}
+
+// Spec is the template's spec mapping, nil when it has none.
+func (t *Template) Spec() *yaml.Node {
+	s := yamltree.Get(t.Node, "spec")
+	if s == nil || s.Kind != yaml.MappingNode {
+		return nil
+	}
+	return s
+}
+
+// Value is a label or annotation value and where it was found.
+type Value struct {
+	Text  string
+	Found bool
+	// Field is the path it was read from.
+	Field string
+}
+
+// Label reads a label from the template, else from the enclosing objects (SPEC §2: a user who
+// labels the Deployment means the same as one who labels its pods).
+func (t *Template) Label(key string) (Value, error) {
+	v, err := read(yamltree.Get(t.Node, "metadata"), "labels", key, t.Field("metadata"))
+	if err != nil || v.Found {
+		return v, err
+	}
+	for _, s := range t.labelSources {
+		v, err := read(s.meta, "labels", key, t.rootField(s.path, "metadata"))
+		if err != nil || v.Found {
+			return v, err
+		}
+	}
+	return Value{}, nil
+}
+
+// Annotation reads an annotation of the template only: annotations do not fall back.
+func (t *Template) Annotation(key string) (Value, error) {
+	return read(yamltree.Get(t.Node, "metadata"), "annotations", key, t.Field("metadata"))
+}
+
+func (t *Template) rootField(path []string, rest ...string) string {
+	return strings.Join(append(append([]string{}, path...), rest...), ".")
+}
+
+// read returns meta[kind][key], checking that the map and the value have the types Kubernetes
+// requires: a YAML number or bool there is a mistake the API server would reject later.
+func read(meta *yaml.Node, kind, key, metaField string) (Value, error) {
+	if meta == nil {
+		return Value{}, nil
+	}
+	if meta.Kind != yaml.MappingNode {
+		return Value{}, &FieldError{metaField, "must be a map, found " + yamltree.KindName(meta)}
+	}
+	m := yamltree.Get(meta, kind)
+	field := metaField + "." + kind
+	if m == nil || (m.Kind == yaml.ScalarNode && m.ShortTag() == yaml.NodeTagNull) {
+		return Value{}, nil
+	}
+	if m.Kind != yaml.MappingNode {
+		return Value{}, &FieldError{field, "must be a map of strings, found " + yamltree.KindName(m)}
+	}
+	v := yamltree.Get(m, key)
+	if v == nil {
+		return Value{}, nil
+	}
+	field += "." + key
+	if !yamltree.IsStr(v) {
+		if v.Kind == yaml.ScalarNode {
+			return Value{}, &FieldError{field, fmt.Sprintf("must be a string, found %s (%s); quote it", yamltree.KindName(v), v.Value)}
+		}
+		return Value{}, &FieldError{field, "must be a string, found " + yamltree.KindName(v)}
+	}
+	return Value{Text: v.Value, Found: true, Field: field}, nil
+}
+
+// SetAnnotation writes an annotation on the template, creating metadata and annotations as needed.
+func (t *Template) SetAnnotation(key, value string) error {
+	meta := yamltree.Get(t.Node, "metadata")
+	if meta == nil || meta.Kind != yaml.MappingNode {
+		if meta != nil && meta.ShortTag() != yaml.NodeTagNull {
+			return &FieldError{t.Field("metadata"), "must be a map, found " + yamltree.KindName(meta)}
+		}
+		meta = yamltree.Map()
+		yamltree.Set(t.Node, "metadata", meta)
+	}
+	ann := yamltree.Get(meta, "annotations")
+	if ann == nil || ann.Kind != yaml.MappingNode {
+		if ann != nil && ann.ShortTag() != yaml.NodeTagNull {
+			return &FieldError{t.Field("metadata", "annotations"), "must be a map of strings, found " + yamltree.KindName(ann)}
+		}
+		ann = yamltree.Map()
+		yamltree.Set(meta, "annotations", ann)
+	}
+	if old := yamltree.Get(ann, key); old != nil && old.Kind == yaml.ScalarNode {
+		old.Value, old.Tag = value, yaml.NodeTagString
+		return nil
+	}
+	yamltree.Set(ann, key, yamltree.Str(value))
+	return nil
+}
