@@ -30,10 +30,16 @@ func Process(in []byte) (out []byte, rs krm.Results, err error) {
 	for _, e := range cerrs {
 		rs.Errorf(rl.FunctionConfig, e.Field, "%s", e.Message)
 	}
+	var summary *inject.Summary
 	if cfg != nil {
-		rs = append(rs, inject.New(cfg).Run(rl.Items)...)
+		runResults, sum := inject.New(cfg).Run(rl.Items)
+		rs, summary = append(rs, runResults...), &sum
 	}
-	if rs.HasErrors() {
+	rolledBack := rs.HasErrors()
+	if summary != nil {
+		rs.Infof("%s", summary.Message(rolledBack))
+	}
+	if rolledBack {
 		// Start again from the input: the items go out exactly as they came in.
 		if rl, err = krm.Read(in); err != nil {
 			return nil, nil, fmt.Errorf("re-reading the input: %w", err)

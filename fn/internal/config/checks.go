@@ -14,7 +14,7 @@ import (
 
 func dnsLabel(s string) error {
 	if errs := validation.IsDNS1123Label(s); len(errs) > 0 {
-		return fmt.Errorf("must be a DNS label (%s), found %q", strings.Join(errs, "; "), s)
+		return fmt.Errorf("must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found %q", s)
 	}
 	return nil
 }

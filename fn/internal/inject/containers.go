@@ -144,12 +144,16 @@ func loadContainer(n *yaml.Node, field string, init bool) (*container, []*podtem
 }
 
 // seq returns the list under key in m, creating it (appended after the keys the user wrote) when
-// absent or null.
+// absent or null. An empty flow list ("env: []") becomes a block list: it has no style worth
+// keeping, and a flow list of env vars is unreadable.
 func seq(m *yaml.Node, key string) *yaml.Node {
 	s := yamltree.Get(m, key)
 	if s == nil || s.Kind != yaml.SequenceNode {
 		s = yamltree.Seq()
 		yamltree.Set(m, key, s)
+	}
+	if len(s.Content) == 0 {
+		s.Style &^= yaml.FlowStyle
 	}
 	return s
 }

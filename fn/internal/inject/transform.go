@@ -20,67 +20,94 @@ func New(cfg *config.Config) *Transformer {
 	return &Transformer{cfg: cfg, kinds: podtemplate.NewKinds(cfg.PodTemplatePaths)}
 }
 
-// counts feed the summary result.
-type counts struct {
-	seen, mutated, upToDate, skipped int
+// Summary counts what a run did to pod templates, for the one info result that ends the run.
+type Summary struct {
+	Seen, Mutated, UpToDate, NotSelected, Failed int
 }
 
-// Run mutates the selected pod templates of items in place and returns the results, ending with
-// one summary. Local-config objects (the Kptfile) and kinds without a pod template pass untouched.
-func (tr *Transformer) Run(items []*krm.Object) krm.Results {
+// Message is the summary's text; rolledBack says the output carries the input unchanged.
+func (s Summary) Message(rolledBack bool) string {
+	noun := "pod templates"
+	if s.Seen == 1 {
+		noun = "pod template"
+	}
+	msg := fmt.Sprintf("inject-datadog: %d %s: %d mutated, %d already up to date, %d not selected, %d failed",
+		s.Seen, noun, s.Mutated, s.UpToDate, s.NotSelected, s.Failed)
+	if rolledBack {
+		msg += "; because of the errors, every item is written back unchanged"
+	}
+	return msg
+}
+
+type outcome int
+
+const (
+	notSelectedOutcome outcome = iota
+	mutated
+	upToDate
+	failed
+)
+
+// Run mutates the selected pod templates of items in place and returns the results and the
+// summary. Local-config objects (the Kptfile) and kinds without a pod template pass untouched.
+func (tr *Transformer) Run(items []*krm.Object) (krm.Results, Summary) {
 	var rs krm.Results
-	var n counts
+	var n Summary
 	for _, o := range items {
 		if o.IsLocalConfig() {
 			continue
 		}
 		t, err := tr.kinds.Find(o)
+		if t == nil && err == nil {
+			continue
+		}
+		n.Seen++
 		if err != nil {
 			report(&rs, o, err)
+			n.Failed++
 			continue
 		}
-		if t == nil {
-			continue
-		}
-		n.seen++
-		changed, selected := tr.template(t, &rs)
-		switch {
-		case !selected:
-			n.skipped++
-		case changed:
-			n.mutated++
-		default:
-			n.upToDate++
+		switch tr.template(t, &rs) {
+		case notSelectedOutcome:
+			n.NotSelected++
+		case mutated:
+			n.Mutated++
+		case upToDate:
+			n.UpToDate++
+		case failed:
+			n.Failed++
 		}
 	}
-	rs.Infof("inject-datadog: %d pod templates: %d mutated, %d already up to date, %d not selected",
-		n.seen, n.mutated, n.upToDate, n.skipped)
-	return rs
+	return rs, n
 }
 
-// template mutates one pod template; it returns whether it changed it and whether it was selected.
-func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (changed, selected bool) {
+// template mutates one pod template.
+func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) outcome {
 	o := t.Object
 	warn := func(field, format string, args ...any) { rs.Warningf(o, field, format, args...) }
 	r, err := tr.selectTemplate(t, warn)
 	if err != nil {
 		report(rs, o, err)
-		return false, true
+		return failed
 	}
 	if r == notSelected {
-		return false, false
+		return notSelectedOutcome
 	}
 	p, errs := loadPod(t)
 	for _, e := range errs {
 		report(rs, o, e)
 	}
 	if p == nil {
-		return false, true
+		return failed
 	}
 	if err := tr.mutate(p, warn); err != nil {
 		report(rs, o, err)
+		return failed
 	}
-	return p.changed, true
+	if p.changed {
+		return mutated
+	}
+	return upToDate
 }
 
 // mutate adds the env block and the agent volumes to a checked pod.

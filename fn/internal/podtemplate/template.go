@@ -161,6 +161,9 @@ func (t *Template) SetAnnotation(key, value string) error {
 		meta = yamltree.Map()
 		yamltree.Set(t.Node, "metadata", meta)
 	}
+	if len(meta.Content) == 0 {
+		meta.Style &^= yaml.FlowStyle
+	}
 	ann := yamltree.Get(meta, "annotations")
 	if ann == nil || ann.Kind != yaml.MappingNode {
 		if ann != nil && ann.ShortTag() != yaml.NodeTagNull {
@@ -168,6 +171,9 @@ func (t *Template) SetAnnotation(key, value string) error {
 		}
 		ann = yamltree.Map()
 		yamltree.Set(meta, "annotations", ann)
+	}
+	if len(ann.Content) == 0 {
+		ann.Style &^= yaml.FlowStyle // "annotations: {}" has no style worth keeping
 	}
 	if old := yamltree.Get(ann, key); old != nil && old.Kind == yaml.ScalarNode {
 		old.Value, old.Tag = value, yaml.NodeTagString

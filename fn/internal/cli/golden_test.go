@@ -1,0 +1,191 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// Golden cases live in testdata/golden/<case>/:
+//
+//	resources.yaml   the items, as YAML documents (or input.yaml: the raw stdin, for bad input)
+//	fnconfig.yaml    the functionConfig, when there is one
+//	expected.yaml    the expected stdout
+//	expected.stderr  the expected stderr, when anything is printed there
+//
+// The exit code must be 1 exactly when stderr reports an error. UPDATE_GOLDEN=1 rewrites the
+// expected files; review the diff before committing it.
+func TestGolden(t *testing.T) {
+	cases, err := os.ReadDir("testdata/golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		dir := filepath.Join("testdata/golden", c.Name())
+		t.Run(c.Name(), func(t *testing.T) {
+			in := goldenInput(t, dir)
+			out, stderr, code := run(in)
+			compareGolden(t, filepath.Join(dir, "expected.yaml"), out)
+			compareGolden(t, filepath.Join(dir, "expected.stderr"), stderr)
+			wantCode := 0
+			if strings.Contains(stderr, ": error: ") {
+				wantCode = 1
+			}
+			if code != wantCode {
+				t.Errorf("exit code %d, want %d", code, wantCode)
+			}
+			if code != 0 {
+				return
+			}
+			// Idempotent: the output run again changes no item.
+			again, _, code := run(withoutResults(t, out))
+			if code != 0 {
+				t.Fatalf("second run failed")
+			}
+			if a, b := items(t, out), items(t, again); a != b {
+				t.Errorf("second run changed the items:\n%s", diffLines(a, b))
+			}
+			// Deterministic: the same input gives the same bytes.
+			if out2, _, _ := run(in); out2 != out {
+				t.Errorf("two runs gave different output")
+			}
+		})
+	}
+}
+
+func run(in []byte) (stdout, stderr string, code int) {
+	var o, e bytes.Buffer
+	code = Main(nil, bytes.NewReader(in), &o, &e)
+	return o.String(), e.String(), code
+}
+
+// goldenInput builds the ResourceList from the case's files, keeping their comments and styles.
+func goldenInput(t *testing.T, dir string) []byte {
+	t.Helper()
+	if raw, err := os.ReadFile(filepath.Join(dir, "input.yaml")); err == nil {
+		return raw
+	}
+	items := yamltree.Seq()
+	for _, doc := range readDocs(t, filepath.Join(dir, "resources.yaml")) {
+		items.Content = append(items.Content, doc)
+	}
+	rl := yamltree.Map("apiVersion", "config.kubernetes.io/v1", "kind", "ResourceList", "items", items)
+	if _, err := os.Stat(filepath.Join(dir, "fnconfig.yaml")); err == nil {
+		docs := readDocs(t, filepath.Join(dir, "fnconfig.yaml"))
+		if len(docs) != 1 {
+			t.Fatalf("fnconfig.yaml must hold one document")
+		}
+		yamltree.Set(rl, "functionConfig", docs[0])
+	}
+	return encode(t, rl)
+}
+
+func readDocs(t *testing.T, path string) []*yaml.Node {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var docs []*yaml.Node
+	for {
+		var d yaml.Node
+		if err := dec.Decode(&d); err != nil {
+			break
+		}
+		docs = append(docs, d.Content[0])
+	}
+	return docs
+}
+
+func encode(t *testing.T, n *yaml.Node) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	if err := enc.Encode(n); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if os.Getenv("UPDATE_GOLDEN") != "" {
+		if got == "" {
+			_ = os.Remove(path)
+			return
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs (UPDATE_GOLDEN=1 rewrites it):\n%s", filepath.Base(path), diffLines(string(want), got))
+	}
+}
+
+func root(t *testing.T, out string) *yaml.Node {
+	t.Helper()
+	var d yaml.Node
+	if err := yaml.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatalf("output does not parse: %v", err)
+	}
+	return d.Content[0]
+}
+
+func withoutResults(t *testing.T, out string) []byte {
+	r := root(t, out)
+	for i := 0; i+1 < len(r.Content); i += 2 {
+		if r.Content[i].Value == "results" {
+			r.Content = append(r.Content[:i], r.Content[i+2:]...)
+			break
+		}
+	}
+	return encode(t, r)
+}
+
+func items(t *testing.T, out string) string {
+	return string(encode(t, yamltree.Get(root(t, out), "items")))
+}
+
+// diffLines shows the first lines where two texts differ, with a little context.
+func diffLines(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			from := max(0, i-3)
+			var b strings.Builder
+			for j := from; j < i+6; j++ {
+				if j < len(w) {
+					b.WriteString("- " + w[j] + "\n")
+				}
+			}
+			for j := from; j < i+6; j++ {
+				if j < len(g) {
+					b.WriteString("+ " + g[j] + "\n")
+				}
+			}
+			return "line " + strconv.Itoa(i+1) + ":\n" + b.String()
+		}
+	}
+	return "(no line differs)"
+}
