@@ -73,9 +73,7 @@ func goldenInput(t *testing.T, dir string) []byte {
 		return raw
 	}
 	items := yamltree.Seq()
-	for _, doc := range readDocs(t, filepath.Join(dir, "resources.yaml")) {
-		items.Content = append(items.Content, doc)
-	}
+	items.Content = append(items.Content, readDocs(t, filepath.Join(dir, "resources.yaml"))...)
 	rl := yamltree.Map("apiVersion", "config.kubernetes.io/v1", "kind", "ResourceList", "items", items)
 	if _, err := os.Stat(filepath.Join(dir, "fnconfig.yaml")); err == nil {
 		docs := readDocs(t, filepath.Join(dir, "fnconfig.yaml"))

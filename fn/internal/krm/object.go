@@ -60,19 +60,13 @@ func (o *Object) Ref() *fn.ResourceRef {
 	return &fn.ResourceRef{APIVersion: o.APIVersion(), Kind: o.Kind(), Name: o.Name(), Namespace: o.Namespace()}
 }
 
-// File is where kpt read the object from, when it says so.
+// File is where kpt read the object from, when it says so. (kyaml-based orchestrators write the
+// legacy config.kubernetes.io/path next to this one, so reading the internal one is enough.)
 func (o *Object) File() *fn.File {
 	path := o.Annotation(kioutil.PathAnnotation)
 	if path == "" {
-		path = o.Annotation(kioutil.LegacyPathAnnotation)
-	}
-	if path == "" {
 		return nil
 	}
-	index := o.Annotation(kioutil.IndexAnnotation)
-	if index == "" {
-		index = o.Annotation(kioutil.LegacyIndexAnnotation)
-	}
-	i, _ := strconv.Atoi(index) // an unreadable index is reported as 0, the spec's default
+	i, _ := strconv.Atoi(o.Annotation(kioutil.IndexAnnotation)) // unreadable: 0, the spec's default
 	return &fn.File{Path: path, Index: i}
 }

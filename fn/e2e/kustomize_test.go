@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// kustomizeExample copies examples/kustomize and points its exec path at the binary under test.
+func kustomizeExample(t *testing.T, config string) string {
+	t.Helper()
+	dir := copyDir(t, repo("examples", "kustomize"))
+	cfgPath := filepath.Join(dir, "inject-datadog.yaml")
+	b, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), "../../bin/inject-datadog", fnBinary, 1)
+	if config != "" {
+		s += config
+	}
+	if err := os.WriteFile(cfgPath, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func kustomizeBuild(t *testing.T, dir string, flags ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	cmd := exec.Command(kustomizeBinary(t), append(append([]string{"build"}, flags...), dir)...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	return o.String(), e.String(), err
+}
+
+func TestKustomizeExample(t *testing.T) {
+	out, stderr, err := kustomizeBuild(t, kustomizeExample(t, ""), "--enable-alpha-plugins", "--enable-exec")
+	if err != nil {
+		t.Fatalf("kustomize build failed: %v\n%s", err, stderr)
+	}
+	compareGolden(t, repo("examples", "kustomize", "expected.yaml"), []byte(out))
+}
+
+// The trap the README warns about: without --enable-exec kustomize skips the function silently.
+func TestKustomizeWithoutEnableExecSkipsTheFunction(t *testing.T) {
+	out, stderr, err := kustomizeBuild(t, kustomizeExample(t, ""), "--enable-alpha-plugins")
+	if err != nil {
+		t.Fatalf("kustomize build failed: %v\n%s", err, stderr)
+	}
+	if strings.Contains(out, "DD_AGENT_HOST") {
+		t.Errorf("kustomize ran the function without --enable-exec; the README says it does not")
+	}
+}
+
+// kustomize hides results: the reason for a failure must reach the user on stderr.
+func TestKustomizeShowsErrorsOnStderr(t *testing.T) {
+	_, stderr, err := kustomizeBuild(t, kustomizeExample(t, "  mdoe: socket\n"), "--enable-alpha-plugins", "--enable-exec")
+	if err == nil {
+		t.Fatalf("kustomize build succeeded with a misspelled config field")
+	}
+	want := "inject-datadog: error: InjectDatadog inject-datadog: config.mdoe: is not a field of InjectDatadog (did you mean config.mode?)"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+}
