@@ -166,6 +166,9 @@ func listField(path string, get func(*Config) *[]string, check func(string) erro
 		if len(errs) > 0 {
 			return fmt.Errorf("%s", strings.Join(errs, "; "))
 		}
+		if len(items) == 0 {
+			items = nil // "[]" and "" mean the same as not set
+		}
 		*get(c) = items
 		return nil
 	}

@@ -1,0 +1,142 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseForms(t *testing.T) {
+	withMode := func(mode string) *Config {
+		c := Default()
+		c.Agent.Mode = mode
+		return c
+	}
+	tests := []struct {
+		name   string
+		config string // "" means no functionConfig
+		want   *Config
+	}{
+		{"none", "", Default()},
+		{"empty object", "{}", Default()},
+		{"ConfigMap without data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}", Default()},
+		{"ConfigMap with null data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:", Default()},
+		{"object", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: socket}", withMode("socket")},
+		{"object with null field keeps default", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: null}\ntags:", Default()},
+		{"ConfigMap", "apiVersion: v1\nkind: ConfigMap\ndata: {config.mode: csi}", withMode("csi")},
+		{"kustomize annotations", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmetadata:\n  annotations:\n    config.kubernetes.io/local-config: 'true'\n    config.kubernetes.io/function: |\n      exec: {path: x}\nconfig: {mode: service}", withMode("service")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *Config
+			var errs []Error
+			if tt.config == "" {
+				got, errs = Parse(nil)
+			} else {
+				got, errs = Parse(parseYAML(t, tt.config))
+			}
+			if len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigMapValues(t *testing.T) {
+	c, errs := Parse(parseYAML(t, `apiVersion: v1
+kind: ConfigMap
+data:
+  selection.enabledNamespaces: " a, b ,,c "
+  libraries.inject: python,java
+  config.typeSocketVolumes: "True"
+  tags.enabled: "false"
+  libraries.appsec: "true"
+  libraries.profiling: auto
+  libraries.versions.python: v2.1.0
+  libraries.resources.cpu: 100m
+  libraries.securityContext: '{"runAsNonRoot": true, "capabilities": {"drop": ["ALL"]}}'
+  podTemplatePaths: Widget.example.com=spec.podTemplate, Gadget=spec.runner.template
+`))
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if got := c.Selection.EnabledNamespaces; !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
+		t.Errorf("enabledNamespaces %q", got)
+	}
+	if got := c.Libraries.Inject; !reflect.DeepEqual(got, []string{"python", "java"}) {
+		t.Errorf("inject %q", got)
+	}
+	if !c.Agent.TypeSocketVolumes || c.Tags.Enabled {
+		t.Errorf("booleans: typeSocketVolumes %v, tags.enabled %v", c.Agent.TypeSocketVolumes, c.Tags.Enabled)
+	}
+	if c.Libraries.AppSec == nil || !*c.Libraries.AppSec || c.Libraries.IAST != nil {
+		t.Errorf("appsec %v, iast %v", c.Libraries.AppSec, c.Libraries.IAST)
+	}
+	if c.Libraries.Profiling != "auto" || c.Libraries.Versions["python"] != "v2.1.0" || c.Libraries.Versions["java"] != "v1" {
+		t.Errorf("profiling %q, versions %v", c.Libraries.Profiling, c.Libraries.Versions)
+	}
+	if c.Libraries.Resources.CPU != "100m" || c.Libraries.SecurityContext == nil {
+		t.Errorf("resources %+v, securityContext %v", c.Libraries.Resources, c.Libraries.SecurityContext)
+	}
+	want := []TemplatePath{
+		{Group: "example.com", Kind: "Widget", Path: []string{"spec", "podTemplate"}},
+		{AnyGroup: true, Kind: "Gadget", Path: []string{"spec", "runner", "template"}},
+	}
+	if !reflect.DeepEqual(c.PodTemplatePaths, want) {
+		t.Errorf("podTemplatePaths %+v", c.PodTemplatePaths)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	obj := "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\n"
+	cm := "apiVersion: v1\nkind: ConfigMap\ndata:\n"
+	tests := []struct {
+		name, config string
+		want         []string // "field: message" of each error, in order
+	}{
+		{"wrong kind", "apiVersion: v1\nkind: Secret", []string{`functionConfig must be apiVersion fn.kpt.dev/v1alpha1 kind InjectDatadog, or apiVersion v1 kind ConfigMap, or none; found apiVersion "v1" kind "Secret"`}},
+		{"wrong group", "apiVersion: example.com/v1\nkind: InjectDatadog", []string{`functionConfig must be apiVersion fn.kpt.dev/v1alpha1 kind InjectDatadog, or apiVersion v1 kind ConfigMap, or none; found apiVersion "example.com/v1" kind "InjectDatadog"`}},
+		{"unknown field", obj + "config: {mdoe: socket}", []string{"config.mdoe: is not a field of InjectDatadog (did you mean config.mode?)"}},
+		{"unknown top-level field", obj + "labels: {a: b}", []string{"labels: is not a field of InjectDatadog"}},
+		{"spec", obj + "spec: {}", []string{"spec: is not a field of InjectDatadog: its fields go at the top level, not under spec"}},
+		{"repeated key", obj + "agentNamespace: a\nagentNamespace: b", []string{"agentNamespace: must not be given twice"}},
+		{"section not a map", obj + "config: socket", []string{`config: must be a map, found a string ("socket")`}},
+		{"bool as string", obj + "config: {enabled: 'false'}", []string{`config.enabled: must be a bool (true or false, unquoted), found a string ("false")`}},
+		{"number as string", obj + "tags: {version: 2.10}", []string{"tags.version: must be a string, found a number (2.10); quote it"}},
+		{"list as string", obj + "libraries: {inject: python}", []string{`libraries.inject: must be a list of strings, found a string ("python")`}},
+		{"list item type", obj + "libraries: {inject: [1]}", []string{"libraries.inject: item 0 must be a string, found a number"}},
+		{"bad enum", cm + "  config.mode: udp", []string{`data[config.mode]: must be one of hostip, service, socket, csi, found "udp"`}},
+		{"bad bool text", cm + "  config.enabled: yes", []string{`data[config.enabled]: must be "true" or "false", found "yes"`}},
+		{"section key", cm + "  config: x", []string{"data[config]: must name one field: ConfigMap keys are dotted paths such as config.enabled"}},
+		{"conflict", cm + "  selection.enabledNamespaces: a\n  selection.disabledNamespaces: b", []string{"selection: selection.enabledNamespaces and selection.disabledNamespaces must not both be set: list where to mutate, or where not to"}},
+		{"socket URL", obj + "config: {dogstatsdSocket: 'udp://localhost:8125'}", []string{`config.dogstatsdSocket: must be a unix socket URL such as unix:///var/run/datadog/apm.socket, found "udp://localhost:8125"`}},
+		{"tag grammar", obj + "libraries: {injectorVersion: '-1'}", []string{`libraries.injectorVersion: must be an image tag (letters, digits, _ . -, at most 128, not starting with . or -), found "-1"`}},
+		{"duplicate template path", obj + "podTemplatePaths: [{kind: W, path: a}, {kind: W, path: b}]", []string{"podTemplatePaths: item 1 must not repeat the kind of item 0 (W)"}},
+		{"template path field", obj + "podTemplatePaths: [{kind: W, path: a, api: x}]", []string{`podTemplatePaths: item 0 has an unknown field "api": the fields are group, kind and path`}},
+		{"ConfigMap template path", cm + "  podTemplatePaths: Widget", []string{`data[podTemplatePaths]: item 0 must be Kind.group=field.path, found "Widget"`}},
+		{"securityContext text", cm + "  libraries.securityContext: runAsNonRoot", []string{`data[libraries.securityContext]: must be a map (a Kubernetes SecurityContext), found a string ("runAsNonRoot")`}},
+		{"every error reported", obj + "config: {mode: x, serviceName: X}\nagentNamespace: Y", []string{
+			`config.mode: must be one of hostip, service, socket, csi, found "x"`,
+			`config.serviceName: must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found "X"`,
+			`agentNamespace: must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found "Y"`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, errs := Parse(parseYAML(t, tt.config))
+			if c != nil {
+				t.Errorf("got a config despite errors")
+			}
+			var got []string
+			for _, e := range errs {
+				got = append(got, e.Error())
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("errors:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
