@@ -22,8 +22,8 @@ func TestHelpListsEveryField(t *testing.T) {
 
 func TestArguments(t *testing.T) {
 	tests := []struct {
-		args       []string
-		code       int
+		args        []string
+		code        int
 		out, errOut string
 	}{
 		{[]string{"--version"}, 0, "inject-datadog dev\n", ""},
