@@ -2,12 +2,13 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"inject-datadog/fn/internal/image"
 )
 
 // The value checks of the field table. Each returns an error that says what the value must be.
@@ -52,29 +53,9 @@ func unixSocket(s string) error {
 	return nil
 }
 
-// Docker's reference grammar (distribution/reference): a registry host with an optional port,
-// then lower-case path components; tags are at most 128 word characters, dots and dashes.
-var (
-	registryRe = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`)
-	tagRe      = regexp.MustCompile(`^[\w][\w.-]{0,127}$`)
-)
+func registry(s string) error { return image.CheckRepository(s) }
 
-func registry(s string) error {
-	if !registryRe.MatchString(s) {
-		return fmt.Errorf("must be a registry and optional path such as gcr.io/datadoghq, found %q", s)
-	}
-	return nil
-}
-
-// ImageTag checks Docker's tag grammar.
-func ImageTag(s string) error { return imageTag(s) }
-
-func imageTag(s string) error {
-	if !tagRe.MatchString(s) {
-		return fmt.Errorf("must be an image tag (letters, digits, _ . -, at most 128, not starting with . or -), found %q", s)
-	}
-	return nil
-}
+func imageTag(s string) error { return image.CheckTag(s) }
 
 func quantity(s string) error {
 	q, err := resource.ParseQuantity(s)

@@ -12,6 +12,8 @@ type envVar struct {
 	name string
 	// item builds the env list item for a container.
 	item func(c *container) *yaml.Node
+	// only limits the variable to some containers; nil means every container.
+	only func(c *container) bool
 }
 
 func valueVar(name, value string) envVar {
@@ -34,7 +36,7 @@ func fieldRefVar(name, fieldPath string) envVar {
 func (p *pod) prependEnv(c *container, block []envVar) {
 	var items []*yaml.Node
 	for _, v := range block {
-		if c.envNames[v.name] {
+		if c.envNames[v.name] || (v.only != nil && !v.only(c)) {
 			continue
 		}
 		items = append(items, v.item(c))

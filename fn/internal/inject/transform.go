@@ -3,6 +3,7 @@ package inject
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/krm"
@@ -13,7 +14,12 @@ import (
 type Transformer struct {
 	cfg   *config.Config
 	kinds *podtemplate.Kinds
+	// restricted are the bundle's namespaces that enforce the restricted Pod Security Standard.
+	restricted map[string]bool
 }
+
+// warnFunc reports a warning about a field of the resource at hand.
+type warnFunc func(field, format string, args ...any)
 
 // New prepares a transformer; everything derived from the config alone is built here, once.
 func New(cfg *config.Config) *Transformer {
@@ -23,6 +29,8 @@ func New(cfg *config.Config) *Transformer {
 // Summary counts what a run did to pod templates, for the one info result that ends the run.
 type Summary struct {
 	Seen, Mutated, UpToDate, NotSelected, Failed int
+	// Libraries counts the templates that got each language.
+	Libraries map[string]int
 }
 
 // Message is the summary's text; rolledBack says the output carries the input unchanged.
@@ -33,6 +41,16 @@ func (s Summary) Message(rolledBack bool) string {
 	}
 	msg := fmt.Sprintf("inject-datadog: %d %s: %d mutated, %d already up to date, %d not selected, %d failed",
 		s.Seen, noun, s.Mutated, s.UpToDate, s.NotSelected, s.Failed)
+	var libs []string
+	for _, l := range languages {
+		if n := s.Libraries[l.name]; n > 0 {
+			libs = append(libs, fmt.Sprintf("%s %d", l.name, n))
+		}
+	}
+	if len(libs) == 0 {
+		libs = []string{"none"}
+	}
+	msg += "; libraries injected: " + strings.Join(libs, ", ")
 	if rolledBack {
 		msg += "; because of the errors, every item is written back unchanged"
 	}
@@ -52,7 +70,8 @@ const (
 // summary. Local-config objects (the Kptfile) and kinds without a pod template pass untouched.
 func (tr *Transformer) Run(items []*krm.Object) (krm.Results, Summary) {
 	var rs krm.Results
-	var n Summary
+	n := Summary{Libraries: map[string]int{}}
+	tr.restricted = restrictedNamespaces(items)
 	for _, o := range items {
 		if o.IsLocalConfig() {
 			continue
@@ -67,7 +86,7 @@ func (tr *Transformer) Run(items []*krm.Object) (krm.Results, Summary) {
 			n.Failed++
 			continue
 		}
-		switch tr.template(t, &rs) {
+		switch tr.template(t, &rs, n.Libraries) {
 		case notSelectedOutcome:
 			n.NotSelected++
 		case mutated:
@@ -81,8 +100,8 @@ func (tr *Transformer) Run(items []*krm.Object) (krm.Results, Summary) {
 	return rs, n
 }
 
-// template mutates one pod template.
-func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) outcome {
+// template mutates one pod template; libCounts receives the languages it injected.
+func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results, libCounts map[string]int) outcome {
 	o := t.Object
 	warn := func(field, format string, args ...any) { rs.Warningf(o, field, format, args...) }
 	r, err := tr.selectTemplate(t, warn)
@@ -100,9 +119,13 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) outcom
 	if p == nil {
 		return failed
 	}
-	if err := tr.mutate(p, warn); err != nil {
+	libs, err := tr.mutate(p, warn)
+	if err != nil {
 		report(rs, o, err)
 		return failed
+	}
+	for _, lib := range libs {
+		libCounts[lib.lang.name]++
 	}
 	if p.changed {
 		return mutated
@@ -110,17 +133,44 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) outcom
 	return upToDate
 }
 
-// mutate adds the env block and the agent volumes to a checked pod.
-func (tr *Transformer) mutate(p *pod, warn func(field, format string, args ...any)) error {
-	block, err := tr.tagsEnv(p.t)
+// mutate adds to a checked pod the env block, the agent volumes and the libraries, and returns
+// the libraries it injected.
+func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
+	choice, err := tr.chooseLibraries(p, warn)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	libs := choice.libs
+	var init initSettings
+	if len(libs) > 0 {
+		res, tooLow, err := tr.initResources(p)
+		if err != nil {
+			return nil, err
+		}
+		if tooLow != "" {
+			warn(p.t.Field("spec"), "no library injected: %s", tooLow)
+			if err := p.setAnnotation(annotationInjectionError, tooLow); err != nil {
+				return nil, err
+			}
+			libs = nil
+		}
+		init = initSettings{resources: res, securityContext: tr.initSecurityContext(p)}
+	}
+
+	var block []envVar
+	if len(libs) > 0 {
+		block = tr.installEnv(choice.singleStep)
+	}
+	tags, err := tr.tagsEnv(p.t)
+	if err != nil {
+		return nil, err
+	}
+	block = append(block, tags...)
 	var volumes []volume
 	if tr.cfg.Agent.Enabled {
 		label, err := p.t.Label(labelMode)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		mode, ok := tr.agentMode(label.Text)
 		if !ok {
@@ -129,6 +179,7 @@ func (tr *Transformer) mutate(p *pod, warn func(field, format string, args ...an
 		block = append(block, tr.agentEnv(mode)...)
 		volumes = tr.agentVolumes(mode)
 	}
+
 	for _, c := range p.containers {
 		p.prependEnv(c, block)
 	}
@@ -138,7 +189,14 @@ func (tr *Transformer) mutate(p *pod, warn func(field, format string, args ...an
 			added = append(added, v.name)
 		}
 	}
-	return p.markSafeToEvict(added)
+	if len(libs) > 0 {
+		libVolumes, err := tr.method().inject(p, libs, init)
+		if err != nil {
+			return nil, err
+		}
+		added = append(added, libVolumes...)
+	}
+	return libs, p.markSafeToEvict(added)
 }
 
 // report turns an error about o into an error result with its field path when it has one.

@@ -1,10 +1,13 @@
 package inject
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"inject-datadog/fn/internal/podtemplate"
 	"inject-datadog/fn/internal/yamltree"
 )
 
@@ -14,24 +17,51 @@ import (
 func (p *pod) mountEach(v volume, containers []*container) bool {
 	mounted := false
 	for _, c := range containers {
-		if hasMount(c, v.name, v.mountPath) {
-			continue
+		if p.mount(c, yamltree.Map("name", v.name, "mountPath", v.mountPath, "readOnly", true)) {
+			mounted = true
 		}
-		yamltree.Append(seq(c.node, "volumeMounts"),
-			yamltree.Map("name", v.name, "mountPath", v.mountPath, "readOnly", true))
-		mounted = true
-		p.changed = true
 	}
-	if !mounted || p.hasVolume(v.name) {
+	if !mounted {
 		return false
 	}
 	key, src := v.source()
+	return p.addVolume(v.name, key, src)
+}
+
+// mount appends the volume mount m to c unless c already mounts something of that name or at
+// that path.
+func (p *pod) mount(c *container, m *yaml.Node) bool {
+	if hasMount(c, yamltree.Get(m, "name").Value, yamltree.Get(m, "mountPath").Value) {
+		return false
+	}
+	yamltree.Append(seq(c.node, "volumeMounts"), m)
+	p.changed = true
+	return true
+}
+
+// addVolume appends the volume {name, key: src} unless the pod has a volume of that name, which
+// is kept as the user wrote it. It returns whether it added one.
+func (p *pod) addVolume(name, key string, src *yaml.Node) bool {
+	if p.volume(name) != nil {
+		return false
+	}
 	if p.volumes == nil {
 		p.volumes = seq(p.spec, "volumes")
 	}
-	yamltree.Append(p.volumes, yamltree.Map("name", v.name, key, src))
+	yamltree.Append(p.volumes, yamltree.Map("name", name, key, src))
 	p.changed = true
 	return true
+}
+
+// checkEmptyDirVolume refuses a user volume of the name that is not an emptyDir: the libraries
+// would be copied onto something else (a hostPath, a ConfigMap).
+func (p *pod) checkEmptyDirVolume(name string) error {
+	v := p.volume(name)
+	if v == nil || yamltree.Get(v.node, "emptyDir") != nil {
+		return nil
+	}
+	return &podtemplate.FieldError{Field: p.t.Field("spec", "volumes", "["+strconv.Itoa(v.index)+"]"),
+		Message: fmt.Sprintf("the volume %q must be an emptyDir: inject-datadog copies the tracing libraries into it", name)}
 }
 
 func hasMount(c *container, name, path string) bool {
@@ -50,16 +80,22 @@ func hasMount(c *container, name, path string) bool {
 	return false
 }
 
-func (p *pod) hasVolume(name string) bool {
+type volumeRef struct {
+	node  *yaml.Node
+	index int
+}
+
+// volume finds the pod's volume of that name.
+func (p *pod) volume(name string) *volumeRef {
 	if p.volumes == nil {
-		return false
+		return nil
 	}
-	for _, v := range p.volumes.Content {
+	for i, v := range p.volumes.Content {
 		if n := yamltree.Get(v, "name"); n != nil && n.Value == name {
-			return true
+			return &volumeRef{v, i}
 		}
 	}
-	return false
+	return nil
 }
 
 // markSafeToEvict lists added volumes in the cluster autoscaler's annotation, as Datadog does, so
@@ -89,6 +125,18 @@ func (p *pod) markSafeToEvict(added []string) error {
 	if !grew {
 		return nil
 	}
+	return p.setAnnotation(annotationSafeEvict, strings.Join(names, ","))
+}
+
+// setAnnotation writes a template annotation, noting a change when the value differs.
+func (p *pod) setAnnotation(key, value string) error {
+	cur, err := p.t.Annotation(key)
+	if err != nil {
+		return err
+	}
+	if cur.Found && cur.Text == value {
+		return nil
+	}
 	p.changed = true
-	return p.t.SetAnnotation(annotationSafeEvict, strings.Join(names, ","))
+	return p.t.SetAnnotation(key, value)
 }

@@ -116,6 +116,45 @@ func (t *Template) Annotation(key string) (Value, error) {
 	return read(yamltree.Get(t.Node, "metadata"), "annotations", key, t.Field("metadata"))
 }
 
+// KeyValue is an annotation of the template.
+type KeyValue struct {
+	Key, Value, Field string
+}
+
+// Annotations lists the template's annotations whose key starts with prefix, in written order,
+// checking that each is a string.
+func (t *Template) Annotations(prefix string) ([]KeyValue, error) {
+	meta := yamltree.Get(t.Node, "metadata")
+	if meta == nil {
+		return nil, nil
+	}
+	field := t.Field("metadata")
+	if meta.Kind != yaml.MappingNode {
+		return nil, &FieldError{field, "must be a map, found " + yamltree.KindName(meta)}
+	}
+	ann := yamltree.Get(meta, "annotations")
+	field += ".annotations"
+	if ann == nil || (ann.Kind == yaml.ScalarNode && ann.ShortTag() == yaml.NodeTagNull) {
+		return nil, nil
+	}
+	if ann.Kind != yaml.MappingNode {
+		return nil, &FieldError{field, "must be a map of strings, found " + yamltree.KindName(ann)}
+	}
+	var kvs []KeyValue
+	for i := 0; i+1 < len(ann.Content); i += 2 {
+		k := ann.Content[i].Value
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		v, err := read(meta, "annotations", k, t.Field("metadata"))
+		if err != nil {
+			return nil, err
+		}
+		kvs = append(kvs, KeyValue{Key: k, Value: v.Text, Field: v.Field})
+	}
+	return kvs, nil
+}
+
 func (t *Template) rootField(path []string, rest ...string) string {
 	return strings.Join(append(append([]string{}, path...), rest...), ".")
 }

@@ -1,0 +1,132 @@
+package inject
+
+import (
+	"fmt"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/podtemplate"
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// languageEnv is the method the seed shows: an emptyDir at /datadog-lib that one init container
+// per language fills, and the language's variables (PYTHONPATH...) pointing the runtime at it.
+type languageEnv struct{ tr *Transformer }
+
+const langEnvMountPath = "/datadog-lib"
+
+func (languageEnv) supports(l language) bool { return l.env != nil }
+
+func (m languageEnv) inject(p *pod, libs []library, init initSettings) ([]string, error) {
+	tr := m.tr
+	// Check everything first: an error leaves the pod as it was.
+	if err := p.checkEmptyDirVolume(volumeLibraries); err != nil {
+		return nil, err
+	}
+	type edit struct {
+		c   *container
+		v   langVar
+		cur *yaml.Node // the existing env item, nil when absent
+	}
+	var edits []edit
+	for _, lib := range libs {
+		for _, c := range p.containers {
+			if !tr.targets(lib, c) {
+				continue
+			}
+			for _, v := range lib.lang.env {
+				cur, err := envItem(c, v.name)
+				if err != nil {
+					return nil, err
+				}
+				edits = append(edits, edit{c, v, cur})
+			}
+		}
+	}
+
+	var added []string
+	if p.addVolume(volumeLibraries, "emptyDir", emptyDir()) {
+		added = append(added, volumeLibraries)
+	}
+	for _, c := range p.containers {
+		for _, lib := range libs {
+			if tr.targets(lib, c) {
+				p.mount(c, yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath))
+				break
+			}
+		}
+	}
+	for _, e := range edits {
+		p.mergeEnv(e.c, e.v, e.cur)
+	}
+	initList := seq(p.spec, "initContainers")
+	for _, lib := range libs {
+		ic := yamltree.Map("name", lib.lang.initName(), "image", lib.image,
+			"command", yamltree.StrSeq("sh", "copy-lib.sh", langEnvMountPath))
+		init.apply(ic, yamltree.Seq(yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath)))
+		yamltree.Append(initList, ic)
+		p.changed = true
+	}
+	return added, nil
+}
+
+// apply completes an injected init container in Kubernetes' field order: resources, volumeMounts,
+// securityContext. Each gets its own copy of the shared nodes.
+func (s initSettings) apply(ic, mounts *yaml.Node) {
+	if s.resources != nil {
+		yamltree.Set(ic, "resources", deepCopy(s.resources))
+	}
+	yamltree.Set(ic, "volumeMounts", mounts)
+	if s.securityContext != nil {
+		yamltree.Set(ic, "securityContext", deepCopy(s.securityContext))
+	}
+}
+
+// envItem returns c's env item named name, nil when c has none. A variable set with valueFrom
+// cannot be merged with: that is an error naming the container and the variable.
+func envItem(c *container, name string) (*yaml.Node, error) {
+	if !c.envNames[name] {
+		return nil, nil
+	}
+	env := yamltree.Get(c.node, "env")
+	for i, e := range env.Content {
+		if n := yamltree.Get(e, "name"); n == nil || n.Value != name {
+			continue
+		}
+		if yamltree.Get(e, "valueFrom") != nil {
+			return nil, &podtemplate.FieldError{
+				Field: c.field + ".env[" + strconv.Itoa(i) + "]",
+				Message: fmt.Sprintf("container %q sets %s with valueFrom, which the library injection cannot merge with; set it with value, or exclude the container (libraries.excludeContainers)",
+					c.name, name),
+			}
+		}
+		return e, nil
+	}
+	return nil, nil
+}
+
+// mergeEnv appends a language variable, or merges it into the container's own by its rule.
+func (p *pod) mergeEnv(c *container, v langVar, cur *yaml.Node) {
+	if cur == nil {
+		yamltree.Append(seq(c.node, "env"), yamltree.Map("name", v.name, "value", v.value))
+		c.envNames[v.name] = true
+		p.changed = true
+		return
+	}
+	existing := ""
+	val := yamltree.Get(cur, "value")
+	if val != nil && val.Kind == yaml.ScalarNode {
+		existing = val.Value
+	}
+	next, change := v.merged(existing)
+	if !change {
+		return
+	}
+	if val != nil && val.Kind == yaml.ScalarNode {
+		val.Value, val.Tag = next, yaml.NodeTagString
+	} else {
+		yamltree.Set(cur, "value", yamltree.Str(next))
+	}
+	p.changed = true
+}

@@ -1,0 +1,134 @@
+package inject
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/podtemplate"
+	"inject-datadog/fn/internal/yamltree"
+)
+
+const annotationInjectionError = "apm.datadoghq.com/injection-error"
+
+// minimums below which Datadog refuses to inject: the copy would not fit in the pod's limits.
+var minimums = map[corev1.ResourceName]resource.Quantity{
+	corev1.ResourceCPU:    resource.MustParse("50m"),
+	corev1.ResourceMemory: resource.MustParse("100Mi"),
+}
+
+var resourceNames = []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory}
+
+// initResources decides the injected init containers' resources (SPEC §5): the configured
+// quantity as request and limit, else Datadog's formula over the template before injection. It
+// returns the resources node (nil when nothing applies) or, when a computed limit is below
+// Datadog's minimum, the injection-error message.
+func (tr *Transformer) initResources(p *pod) (node *yaml.Node, tooLow string, err error) {
+	configured := map[corev1.ResourceName]string{
+		corev1.ResourceCPU:    tr.cfg.Libraries.Resources.CPU,
+		corev1.ResourceMemory: tr.cfg.Libraries.Resources.Memory,
+	}
+	limits, requests := yamltree.Map(), yamltree.Map()
+	for _, name := range resourceNames {
+		if q := configured[name]; q != "" {
+			yamltree.Set(limits, string(name), yamltree.Str(q))
+			yamltree.Set(requests, string(name), yamltree.Str(q))
+			continue
+		}
+		req, lim, err := podRequirement(p, name)
+		if err != nil {
+			return nil, "", err
+		}
+		if req.Cmp(lim) > 0 {
+			lim = req
+		}
+		if lim.Sign() > 0 {
+			if min := minimums[name]; lim.Cmp(min) < 0 {
+				tooLow += fmt.Sprintf(", %s pod_limit=%s needed=%s", name, lim.String(), min.String())
+			}
+			yamltree.Set(limits, string(name), yamltree.Str(lim.String()))
+		}
+		if req.Sign() > 0 {
+			yamltree.Set(requests, string(name), yamltree.Str(req.String()))
+		}
+	}
+	if tooLow != "" {
+		return nil, "The overall pod's containers limit is too low" + tooLow, nil
+	}
+	res := yamltree.Map()
+	if len(limits.Content) > 0 {
+		yamltree.Set(res, "limits", limits)
+	}
+	if len(requests.Content) > 0 {
+		yamltree.Set(res, "requests", requests)
+	}
+	if len(res.Content) == 0 {
+		return nil, "", nil
+	}
+	return res, "", nil
+}
+
+// podRequirement is Datadog's formula for one resource: the larger of the biggest ordinary init
+// container (they run one at a time) and the sum of the containers and sidecar init containers
+// (restartPolicy: Always; they run together), for requests and limits each.
+func podRequirement(p *pod, name corev1.ResourceName) (req, lim resource.Quantity, err error) {
+	var maxInitReq, maxInitLim, sumReq, sumLim resource.Quantity
+	for _, c := range p.containers {
+		r, l, err := containerQuantities(c, name)
+		if err != nil {
+			return req, lim, err
+		}
+		if c.init && !isSidecar(c) {
+			if r.Cmp(maxInitReq) > 0 {
+				maxInitReq = r
+			}
+			if l.Cmp(maxInitLim) > 0 {
+				maxInitLim = l
+			}
+			continue
+		}
+		sumReq.Add(r)
+		sumLim.Add(l)
+	}
+	req, lim = sumReq, sumLim
+	if maxInitReq.Cmp(req) > 0 {
+		req = maxInitReq
+	}
+	if maxInitLim.Cmp(lim) > 0 {
+		lim = maxInitLim
+	}
+	return req, lim, nil
+}
+
+// containerQuantities reads resources.requests and resources.limits of one resource.
+func containerQuantities(c *container, name corev1.ResourceName) (req, lim resource.Quantity, err error) {
+	res := yamltree.Get(c.node, "resources")
+	read := func(kind string) (resource.Quantity, error) {
+		v := yamltree.Path(res, kind, string(name))
+		if v == nil || v.ShortTag() == yaml.NodeTagNull {
+			return resource.Quantity{}, nil
+		}
+		field := c.field + ".resources." + kind + "." + string(name)
+		if v.Kind != yaml.ScalarNode {
+			return resource.Quantity{}, &podtemplate.FieldError{Field: field, Message: "must be a quantity, found " + yamltree.KindName(v)}
+		}
+		q, err := resource.ParseQuantity(v.Value)
+		if err != nil {
+			return resource.Quantity{}, &podtemplate.FieldError{Field: field, Message: fmt.Sprintf("must be a Kubernetes quantity, found %q", v.Value)}
+		}
+		return q, nil
+	}
+	if req, err = read("requests"); err != nil {
+		return
+	}
+	lim, err = read("limits")
+	return
+}
+
+// isSidecar reports an init container that keeps running beside the containers.
+func isSidecar(c *container) bool {
+	rp := yamltree.Get(c.node, "restartPolicy")
+	return c.init && rp != nil && rp.Value == string(corev1.ContainerRestartPolicyAlways)
+}
