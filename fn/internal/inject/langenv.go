@@ -18,18 +18,12 @@ const langEnvMountPath = "/datadog-lib"
 
 func (languageEnv) supports(l language) bool { return l.env != nil }
 
-func (m languageEnv) inject(p *pod, libs []library, init initSettings) ([]string, error) {
+func (m languageEnv) plan(p *pod, libs []library) (func(initSettings) []string, error) {
 	tr := m.tr
-	// Check everything first: an error leaves the pod as it was.
 	if err := p.checkEmptyDirVolume(volumeLibraries); err != nil {
 		return nil, err
 	}
-	type edit struct {
-		c   *container
-		v   langVar
-		cur *yaml.Node // the existing env item, nil when absent
-	}
-	var edits []edit
+	var edits []langEdit
 	for _, lib := range libs {
 		for _, c := range p.containers {
 			if !tr.targets(lib, c) {
@@ -40,11 +34,24 @@ func (m languageEnv) inject(p *pod, libs []library, init initSettings) ([]string
 				if err != nil {
 					return nil, err
 				}
-				edits = append(edits, edit{c, v, cur})
+				edits = append(edits, langEdit{c, v, cur})
 			}
 		}
 	}
+	return func(init initSettings) []string {
+		return m.inject(p, libs, init, edits)
+	}, nil
+}
 
+// langEdit is a language variable to set in a container; cur is its existing env item, if any.
+type langEdit struct {
+	c   *container
+	v   langVar
+	cur *yaml.Node
+}
+
+func (m languageEnv) inject(p *pod, libs []library, init initSettings, edits []langEdit) []string {
+	tr := m.tr
 	var added []string
 	if p.addVolume(volumeLibraries, "emptyDir", emptyDir()) {
 		added = append(added, volumeLibraries)
@@ -68,7 +75,7 @@ func (m languageEnv) inject(p *pod, libs []library, init initSettings) ([]string
 		yamltree.Append(initList, ic)
 		p.changed = true
 	}
-	return added, nil
+	return added
 }
 
 // apply completes an injected init container in Kubernetes' field order: resources, volumeMounts,

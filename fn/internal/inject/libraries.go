@@ -22,6 +22,8 @@ var libraryKeyRe = regexp.MustCompile(`^(?:([^.]+)\.)?([^./]+)-lib\.(version|cus
 type library struct {
 	lang  language
 	image string
+	// field is where the library was asked for: an annotation, or libraries.inject.
+	field string
 	// containers limits the library's mount and env to the named containers; nil means every one.
 	containers map[string]bool
 }
@@ -59,7 +61,7 @@ func (tr *Transformer) chooseLibraries(p *pod, warn warnFunc) (libraryChoice, er
 		}
 	}
 	byLang := map[string]*annotated{}
-	allLib := false
+	allLib, allField := false, ""
 	for _, a := range anns {
 		m := libraryKeyRe.FindStringSubmatch(strings.TrimPrefix(a.Key, annotationPrefix))
 		if m == nil {
@@ -67,7 +69,7 @@ func (tr *Transformer) chooseLibraries(p *pod, warn warnFunc) (libraryChoice, er
 		}
 		ctr, lang, kind := m[1], m[2], m[3]
 		if lang == "all" && ctr == "" && kind == "version" {
-			allLib = true
+			allLib, allField = true, a.Field
 			if a.Value != "latest" && a.Value != "default" {
 				warn(a.Field, "all-lib.version injects every language with its default tag (libraries.versions); the value %q is not used", a.Value)
 			}
@@ -118,13 +120,13 @@ func (tr *Transformer) chooseLibraries(p *pod, warn warnFunc) (libraryChoice, er
 	case allLib:
 		for _, l := range languages {
 			if tr.method().supports(l) {
-				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l)})
+				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: allField})
 			}
 		}
 	case len(tr.cfg.Libraries.Inject) > 0:
 		for _, l := range languages {
 			if slices.Contains(tr.cfg.Libraries.Inject, l.name) {
-				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l)})
+				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: "functionConfig libraries.inject"})
 			}
 		}
 		choice.singleStep = true
@@ -133,7 +135,7 @@ func (tr *Transformer) chooseLibraries(p *pod, warn warnFunc) (libraryChoice, er
 	kept := choice.libs[:0]
 	for _, lib := range choice.libs {
 		if !tr.method().supports(lib.lang) {
-			warn(p.t.Field("metadata", "annotations"), "%s is not injected: the %s method has no %s library (set libraries.method: %s)",
+			warn(lib.field, "%s is not injected: the %s method has no %s library (set libraries.method: %s)",
 				lib.lang.name, tr.cfg.Libraries.Method, lib.lang.name, config.MethodAPMInject)
 			continue
 		}
@@ -195,7 +197,7 @@ func (tr *Transformer) annotatedLibrary(l language, an *annotated) (library, err
 				l.name, picks[0].field, picks[0].image, p.image, l.name)}
 		}
 	}
-	lib.image = picks[0].image
+	lib.image, lib.field = picks[0].image, picks[0].field
 	return lib, nil
 }
 

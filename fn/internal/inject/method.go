@@ -10,8 +10,9 @@ import (
 type injectionMethod interface {
 	// supports reports whether the method can inject the language.
 	supports(l language) bool
-	// inject adds the libraries to a checked pod. It returns the volumes it added.
-	inject(p *pod, libs []library, init initSettings) (added []string, err error)
+	// plan checks that the libraries can go into the pod as it was written, before anything is
+	// edited, and returns the edit that injects them; the edit returns the volumes it added.
+	plan(p *pod, libs []library) (inject func(init initSettings) (added []string), err error)
 }
 
 // initSettings are what every injected init container carries.

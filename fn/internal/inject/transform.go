@@ -142,11 +142,16 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
 	}
 	libs := choice.libs
 	var init initSettings
+	var injectLibs func(initSettings) []string
 	if len(libs) > 0 {
 		res, tooLow, err := tr.initResources(p)
 		if err != nil {
 			return nil, err
 		}
+		if injectLibs, err = tr.method().plan(p, libs); err != nil {
+			return nil, err
+		}
+		init = initSettings{resources: res, securityContext: tr.initSecurityContext(p)}
 		if tooLow != "" {
 			warn(p.t.Field("spec"), "no library injected: %s", tooLow)
 			if err := p.setAnnotation(annotationInjectionError, tooLow); err != nil {
@@ -154,7 +159,6 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
 			}
 			libs = nil
 		}
-		init = initSettings{resources: res, securityContext: tr.initSecurityContext(p)}
 	}
 
 	var block []envVar
@@ -190,11 +194,7 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
 		}
 	}
 	if len(libs) > 0 {
-		libVolumes, err := tr.method().inject(p, libs, init)
-		if err != nil {
-			return nil, err
-		}
-		added = append(added, libVolumes...)
+		added = append(added, injectLibs(init)...)
 	}
 	return libs, p.markSafeToEvict(added)
 }
