@@ -14,7 +14,16 @@ type envVar struct {
 	item func(c *container) *yaml.Node
 	// only limits the variable to some containers; nil means every container.
 	only func(c *container) bool
+	// priority settles two sources of one variable (SPEC §5b): the lower wins, then the earlier.
+	priority int
 }
+
+// Priorities of the sources that can name the same variable.
+const (
+	priorityTags          = 1 // the tag labels and tags.*
+	priorityLibraryConfig = 2 // the *-lib.config.v1 annotations
+	prioritySwitches      = 3 // libraries.appsec, iast, sca, profiling
+)
 
 func valueVar(name, value string) envVar {
 	return envVar{name: name, item: func(*container) *yaml.Node {
@@ -32,15 +41,24 @@ func fieldRefVar(name, fieldPath string) envVar {
 }
 
 // prependEnv inserts, at the head of c's env list, the variables of block that c does not define
-// yet, in block order. A variable the user defines is never touched.
+// yet, in block order. A variable the user defines is never touched; of two block entries with one
+// name that both apply to c, the one of higher priority is kept, at its own place.
 func (p *pod) prependEnv(c *container, block []envVar) {
-	var items []*yaml.Node
-	for _, v := range block {
+	winner := map[string]int{}
+	for i, v := range block {
 		if c.envNames[v.name] || (v.only != nil && !v.only(c)) {
 			continue
 		}
-		items = append(items, v.item(c))
-		c.envNames[v.name] = true
+		if j, seen := winner[v.name]; !seen || v.priority < block[j].priority {
+			winner[v.name] = i
+		}
+	}
+	var items []*yaml.Node
+	for i, v := range block {
+		if j, ok := winner[v.name]; ok && j == i {
+			items = append(items, v.item(c))
+			c.envNames[v.name] = true
+		}
 	}
 	if len(items) == 0 {
 		return

@@ -18,7 +18,7 @@ const langEnvMountPath = "/datadog-lib"
 
 func (languageEnv) supports(l language) bool { return l.env != nil }
 
-func (m languageEnv) plan(p *pod, libs []library) (func(initSettings) []string, error) {
+func (m languageEnv) plan(p *pod, libs []library, _ warnFunc) (func(initSettings) []string, error) {
 	tr := m.tr
 	if err := p.checkEmptyDirVolume(volumeLibraries); err != nil {
 		return nil, err

@@ -13,6 +13,8 @@ const (
 	prependPath
 	// replaceValue sets the variable to the new value.
 	replaceValue
+	// joinPath adds the new part after the existing value, ':'-separated (LD_PRELOAD).
+	joinPath
 )
 
 // langVar is one environment variable a language needs in the language-env method.
@@ -33,6 +35,8 @@ func (v langVar) merged(existing string) (string, bool) {
 		return existing, false
 	case v.merge == prependPath:
 		return v.value + ":" + existing, true
+	case v.merge == joinPath:
+		return existing + ":" + v.value, true
 	default:
 		return existing + v.value, true
 	}

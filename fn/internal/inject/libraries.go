@@ -46,9 +46,9 @@ type annotated struct {
 
 // chooseLibraries applies SPEC §5 "Which libraries". A template that already has a library init
 // container keeps what it has: it was injected before, by this function or by Datadog's webhook.
-func (tr *Transformer) chooseLibraries(p *pod, warn warnFunc) (libraryChoice, error) {
+func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc) (libraryChoice, error) {
 	if len(p.injected) > 0 {
-		return libraryChoice{}, nil
+		return libraryChoice{}, checkNoSwitch(p, m)
 	}
 	anns, err := p.t.Annotations(annotationPrefix)
 	if err != nil {
@@ -119,7 +119,7 @@ func (tr *Transformer) chooseLibraries(p *pod, warn warnFunc) (libraryChoice, er
 		}
 	case allLib:
 		for _, l := range languages {
-			if tr.method().supports(l) {
+			if m.supports(l) {
 				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: allField})
 			}
 		}
@@ -134,9 +134,9 @@ func (tr *Transformer) chooseLibraries(p *pod, warn warnFunc) (libraryChoice, er
 	// A language the method cannot inject is reported, not silently dropped.
 	kept := choice.libs[:0]
 	for _, lib := range choice.libs {
-		if !tr.method().supports(lib.lang) {
+		if !m.supports(lib.lang) {
 			warn(lib.field, "%s is not injected: the %s method has no %s library (set libraries.method: %s)",
-				lib.lang.name, tr.cfg.Libraries.Method, lib.lang.name, config.MethodAPMInject)
+				lib.lang.name, m.name(), lib.lang.name, config.MethodAPMInject)
 			continue
 		}
 		kept = append(kept, lib)

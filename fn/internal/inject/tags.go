@@ -31,7 +31,9 @@ func (tr *Transformer) tagsEnv(t *podtemplate.Template) ([]envVar, error) {
 			value = tag.fallback(tr)
 		}
 		if value != "" {
-			block = append(block, valueVar(tag.env, value))
+			v := valueVar(tag.env, value)
+			v.priority = priorityTags
+			block = append(block, v)
 		}
 	}
 	return block, nil

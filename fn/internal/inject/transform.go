@@ -136,19 +136,28 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results, libCou
 // mutate adds to a checked pod the env block, the agent volumes and the libraries, and returns
 // the libraries it injected.
 func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
-	choice, err := tr.chooseLibraries(p, warn)
+	m, err := tr.methodFor(p, warn)
+	if err != nil {
+		return nil, err
+	}
+	choice, err := tr.chooseLibraries(p, m, warn)
 	if err != nil {
 		return nil, err
 	}
 	libs := choice.libs
 	var init initSettings
 	var injectLibs func(initSettings) []string
+	var block []envVar
 	if len(libs) > 0 {
 		res, tooLow, err := tr.initResources(p)
 		if err != nil {
 			return nil, err
 		}
-		if injectLibs, err = tr.method().plan(p, libs); err != nil {
+		if injectLibs, err = m.plan(p, libs, warn); err != nil {
+			return nil, err
+		}
+		libConfig, err := tr.libConfigEnv(p, libs)
+		if err != nil {
 			return nil, err
 		}
 		init = initSettings{resources: res, securityContext: tr.initSecurityContext(p)}
@@ -159,12 +168,11 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
 			}
 			libs = nil
 		}
+		if len(libs) > 0 {
+			block = append(append(tr.installEnv(choice.singleStep), libConfig...), tr.switchEnv(libs)...)
+		}
 	}
 
-	var block []envVar
-	if len(libs) > 0 {
-		block = tr.installEnv(choice.singleStep)
-	}
 	tags, err := tr.tagsEnv(p.t)
 	if err != nil {
 		return nil, err
