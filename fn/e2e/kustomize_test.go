@@ -9,10 +9,14 @@ import (
 	"testing"
 )
 
-// kustomizeExample copies examples/kustomize and points its exec path at the binary under test.
-func kustomizeExample(t *testing.T, config string) string {
+// kustomizeExamples are the examples run through kustomize, each with its expected.yaml.
+var kustomizeExamples = []string{"kustomize", "apm-inject"}
+
+// kustomizeExample copies an example and points its exec path at the binary under test; config is
+// appended to its functionConfig.
+func kustomizeExample(t *testing.T, name, config string) string {
 	t.Helper()
-	dir := copyDir(t, repo("examples", "kustomize"))
+	dir := copyDir(t, repo("examples", name))
 	cfgPath := filepath.Join(dir, "inject-datadog.yaml")
 	b, err := os.ReadFile(cfgPath)
 	if err != nil {
@@ -37,17 +41,21 @@ func kustomizeBuild(t *testing.T, dir string, flags ...string) (stdout, stderr s
 	return o.String(), e.String(), err
 }
 
-func TestKustomizeExample(t *testing.T) {
-	out, stderr, err := kustomizeBuild(t, kustomizeExample(t, ""), "--enable-alpha-plugins", "--enable-exec")
-	if err != nil {
-		t.Fatalf("kustomize build failed: %v\n%s", err, stderr)
+func TestKustomizeExamples(t *testing.T) {
+	for _, name := range kustomizeExamples {
+		t.Run(name, func(t *testing.T) {
+			out, stderr, err := kustomizeBuild(t, kustomizeExample(t, name, ""), "--enable-alpha-plugins", "--enable-exec")
+			if err != nil {
+				t.Fatalf("kustomize build failed: %v\n%s", err, stderr)
+			}
+			compareGolden(t, repo("examples", name, "expected.yaml"), []byte(out))
+		})
 	}
-	compareGolden(t, repo("examples", "kustomize", "expected.yaml"), []byte(out))
 }
 
 // The trap the README warns about: without --enable-exec kustomize skips the function silently.
 func TestKustomizeWithoutEnableExecSkipsTheFunction(t *testing.T) {
-	out, stderr, err := kustomizeBuild(t, kustomizeExample(t, ""), "--enable-alpha-plugins")
+	out, stderr, err := kustomizeBuild(t, kustomizeExample(t, "kustomize", ""), "--enable-alpha-plugins")
 	if err != nil {
 		t.Fatalf("kustomize build failed: %v\n%s", err, stderr)
 	}
@@ -58,7 +66,7 @@ func TestKustomizeWithoutEnableExecSkipsTheFunction(t *testing.T) {
 
 // kustomize hides results: the reason for a failure must reach the user on stderr.
 func TestKustomizeShowsErrorsOnStderr(t *testing.T) {
-	_, stderr, err := kustomizeBuild(t, kustomizeExample(t, "  mdoe: socket\n"), "--enable-alpha-plugins", "--enable-exec")
+	_, stderr, err := kustomizeBuild(t, kustomizeExample(t, "kustomize", "  mdoe: socket\n"), "--enable-alpha-plugins", "--enable-exec")
 	if err == nil {
 		t.Fatalf("kustomize build succeeded with a misspelled config field")
 	}
