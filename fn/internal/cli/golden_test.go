@@ -42,6 +42,10 @@ func TestGolden(t *testing.T) {
 				t.Errorf("exit code %d, want %d", code, wantCode)
 			}
 			if code != 0 {
+				// Atomic: with any error, the items go out exactly as they came in.
+				if out != "" && itemsOf(t, out) != itemsOf(t, string(in)) {
+					t.Errorf("an error was reported but the items changed")
+				}
 				return
 			}
 			// Idempotent: the output run again changes no item.
@@ -137,8 +141,8 @@ func compareGolden(t *testing.T, path, got string) {
 func root(t *testing.T, out string) *yaml.Node {
 	t.Helper()
 	var d yaml.Node
-	if err := yaml.Unmarshal([]byte(out), &d); err != nil {
-		t.Fatalf("output does not parse: %v", err)
+	if err := yaml.Unmarshal([]byte(out), &d); err != nil || len(d.Content) == 0 {
+		t.Fatalf("output does not parse as one document: %v", err)
 	}
 	return d.Content[0]
 }

@@ -90,23 +90,28 @@ func (s initSettings) apply(ic, mounts *yaml.Node) {
 	}
 }
 
-// envItem returns c's env item named name, nil when c has none. A variable set with valueFrom
-// cannot be merged with: that is an error naming the container and the variable.
+// envItem returns c's env item named name, nil when c has none; of duplicates, the last, which
+// is the one Kubernetes uses. A variable set with valueFrom cannot be merged with, nor a value
+// that is not a string: those are errors naming the container and the variable.
 func envItem(c *container, name string) (*yaml.Node, error) {
 	if !c.envNames[name] {
 		return nil, nil
 	}
 	env := yamltree.Get(c.node, "env")
-	for i, e := range env.Content {
+	for i := len(env.Content) - 1; i >= 0; i-- {
+		e := env.Content[i]
 		if n := yamltree.Get(e, "name"); n == nil || n.Value != name {
 			continue
 		}
+		field := c.field + ".env[" + strconv.Itoa(i) + "]"
 		if yamltree.Get(e, "valueFrom") != nil {
-			return nil, &podtemplate.FieldError{
-				Field: c.field + ".env[" + strconv.Itoa(i) + "]",
-				Message: fmt.Sprintf("container %q sets %s with valueFrom, which the library injection cannot merge with; set it with value, or exclude the container (libraries.excludeContainers)",
-					c.name, name),
-			}
+			return nil, &podtemplate.FieldError{Field: field, Message: fmt.Sprintf(
+				"container %q sets %s with valueFrom, which the library injection cannot merge with; set it with value, or exclude the container (libraries.excludeContainers)",
+				c.name, name)}
+		}
+		if v := yamltree.Get(e, "value"); v != nil && v.ShortTag() != yaml.NodeTagNull && !yamltree.IsStr(v) {
+			return nil, &podtemplate.FieldError{Field: field + ".value", Message: fmt.Sprintf(
+				"must be a string, found %s; quote it", yamltree.KindName(v))}
 		}
 		return e, nil
 	}

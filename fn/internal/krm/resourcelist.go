@@ -32,8 +32,9 @@ type ResourceList struct {
 // Read parses one ResourceList. An error here means there is nothing to write back: the input is
 // not YAML, not one document, or not a ResourceList.
 func Read(in []byte) (*ResourceList, error) {
+	errEmpty := errors.New("the input is empty: a ResourceList must be given on stdin (run me through kustomize or kpt, or see --help)")
 	if len(bytes.TrimSpace(in)) == 0 {
-		return nil, errors.New("the input is empty: a ResourceList must be given on stdin (run me through kustomize or kpt, or see --help)")
+		return nil, errEmpty
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(in))
 	var docs []*yaml.Node
@@ -47,6 +48,9 @@ func Read(in []byte) (*ResourceList, error) {
 			return nil, fmt.Errorf("the input is not valid YAML: %w", err)
 		}
 		docs = append(docs, &d)
+	}
+	if len(docs) == 0 {
+		return nil, errEmpty
 	}
 	if len(docs) != 1 {
 		return nil, fmt.Errorf("the input must be exactly one YAML document, a ResourceList; found %d documents", len(docs))

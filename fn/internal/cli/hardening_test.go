@@ -1,0 +1,200 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// deployment is a selected Deployment read from apps/web.yaml, with a template spec to vary.
+func deployment(templateMeta, spec string) string {
+	if templateMeta == "" {
+		templateMeta = "{labels: {admission.datadoghq.com/enabled: \"true\"}}"
+	}
+	return `- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: web
+    namespace: shop
+    annotations:
+      internal.config.kubernetes.io/path: apps/web.yaml
+      internal.config.kubernetes.io/index: '0'
+  spec:
+    template:
+      metadata: ` + templateMeta + `
+      spec: ` + spec + "\n"
+}
+
+func resourceList(items string, fnConfig string) string {
+	s := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + items
+	if fnConfig != "" {
+		s += "functionConfig: " + fnConfig + "\n"
+	}
+	return s
+}
+
+const (
+	outcomeError       = iota // exit 1, an error result naming the field, the items unchanged
+	outcomeFatal              // exit 1, no output: the input is not a ResourceList
+	outcomePassThrough        // exit 0, the items unchanged
+	outcomeMutated            // exit 0, the input is legal and gets mutated
+)
+
+func TestMalformedInputs(t *testing.T) {
+	c := func(ctrs string) string { return "{containers: " + ctrs + "}" }
+	app := func(fields string) string { return c("[{name: app, image: x" + fields + "}]") }
+	meg := strings.Repeat("x", 1<<20)
+	tests := []struct {
+		name    string
+		in      string
+		outcome int
+		// field is the error's field path (outcomeError) and stderr must contain message.
+		field, message string
+	}{
+		{"containers as a map", resourceList(deployment("", c("{app: {image: x}}")), ""), outcomeError, "spec.template.spec.containers", "must be a list of containers, found a map"},
+		{"containers as a string", resourceList(deployment("", c("app")), ""), outcomeError, "spec.template.spec.containers", "must be a list of containers, found a string"},
+		{"containers null", resourceList(deployment("", c("null")), ""), outcomeError, "spec.template.spec.containers", "must be a list of containers, found null"},
+		{"containers missing", resourceList(deployment("", "{restartPolicy: Always}"), ""), outcomeError, "spec.template.spec.containers", "must be a list of containers, found missing"},
+		{"container a string", resourceList(deployment("", c("[app]")), ""), outcomeError, "spec.template.spec.containers[0]", "must be a container (a map), found a string"},
+		{"container without a name", resourceList(deployment("", c("[{image: x}]")), ""), outcomeError, "spec.template.spec.containers[0].name", "must be the container's name, found missing"},
+		{"container name a number", resourceList(deployment("", c("[{name: 7, image: x}]")), ""), outcomeError, "spec.template.spec.containers[0].name", "must be the container's name, found a number"},
+		{"init container without a name", resourceList(deployment("", "{containers: [{name: app}], initContainers: [{image: x}]}"), ""), outcomeError, "spec.template.spec.initContainers[0].name", "must be the container's name"},
+		{"initContainers as a map", resourceList(deployment("", "{containers: [{name: app}], initContainers: {a: b}}"), ""), outcomeError, "spec.template.spec.initContainers", "must be a list of containers, found a map"},
+		{"env as a map", resourceList(deployment("", app(", env: {A: b}")), ""), outcomeError, "spec.template.spec.containers[0].env", "must be a list of {name, value} or {name, valueFrom}, found a map"},
+		{"env as a string", resourceList(deployment("", app(", env: A=b")), ""), outcomeError, "spec.template.spec.containers[0].env", "found a string"},
+		{"env item without a name", resourceList(deployment("", app(", env: [{value: b}]")), ""), outcomeError, "spec.template.spec.containers[0].env[0]", "must be an env var with a name"},
+		{"env item a string", resourceList(deployment("", app(", env: [A]")), ""), outcomeError, "spec.template.spec.containers[0].env[0]", "must be an env var with a name"},
+		{"env item with a number value", resourceList(deployment("", app(", env: [{name: WORKERS, value: 3}]")), ""), outcomeMutated, "", ""},
+		{"env item with a bool value", resourceList(deployment("", app(", env: [{name: DEBUG, value: true}]")), ""), outcomeMutated, "", ""},
+		{"merged env item with a number value", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: {admission.datadoghq.com/python-lib.version: v3}}", app(", env: [{name: PYTHONPATH, value: 3}]")), ""), outcomeError, "spec.template.spec.containers[0].env[0].value", "must be a string, found a number; quote it"},
+		{"env item with value and valueFrom", resourceList(deployment("", app(", env: [{name: X, value: a, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]")), ""), outcomeMutated, "", ""},
+		{"duplicate env names", resourceList(deployment("", app(", env: [{name: DD_ENV, value: a}, {name: DD_ENV, value: b}]")), ""), outcomeMutated, "", ""},
+		{"duplicate merged env, the last counts", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: {admission.datadoghq.com/python-lib.version: v3}}", app(", env: [{name: PYTHONPATH, value: 3}, {name: PYTHONPATH, value: /app}]")), ""), outcomeMutated, "", ""},
+		{"volumes as a map", resourceList(deployment("", "{containers: [{name: app}], volumes: {data: {emptyDir: {}}}}"), ""), outcomeError, "spec.template.spec.volumes", "must be a list of volumes, found a map"},
+		{"volume without a name", resourceList(deployment("", "{containers: [{name: app}], volumes: [{emptyDir: {}}]}"), ""), outcomeError, "spec.template.spec.volumes[0]", "must be a volume with a name"},
+		{"volumeMounts as a string", resourceList(deployment("", app(", volumeMounts: /data")), ""), outcomeError, "spec.template.spec.containers[0].volumeMounts", "must be a list of volume mounts, found a string"},
+		{"volumeMount a list", resourceList(deployment("", app(", volumeMounts: [[a]]")), ""), outcomeError, "spec.template.spec.containers[0].volumeMounts[0]", "must be a volume mount (a map), found a list"},
+		{"labels as a list", resourceList(deployment("{labels: [admission.datadoghq.com/enabled]}", app("")), ""), outcomeError, "spec.template.metadata.labels", "must be a map of strings, found a list"},
+		{"template metadata a string", resourceList(deployment("web", app("")), ""), outcomeError, "spec.template.metadata", "must be a map, found a string"},
+		{"enabled label a bool", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: true}}", app("")), ""), outcomeError, "spec.template.metadata.labels.admission.datadoghq.com/enabled", "must be a string, found a bool (true); quote it"},
+		{"version label a number", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\", tags.datadoghq.com/version: 1.0}}", app("")), ""), outcomeError, "spec.template.metadata.labels.tags.datadoghq.com/version", "must be a string, found a number (1.0); quote it"},
+		{"other label a number", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\", replicas: 3}}", app("")), ""), outcomeMutated, "", ""},
+		{"annotation value a number", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: {admission.datadoghq.com/python-lib.version: 3}}", app("")), ""), outcomeError, "spec.template.metadata.annotations.admission.datadoghq.com/python-lib.version", "must be a string, found a number (3); quote it"},
+		{"annotations as a list", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: [a]}", app("")), ""), outcomeError, "spec.template.metadata.annotations", "must be a map of strings, found a list"},
+		{"a 1 MiB annotation value", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: {note: "+meg+"}}", app("")), ""), outcomeMutated, "", ""},
+		{"template with no spec", resourceList(deployment("", "null"), ""), outcomeError, "spec.template.spec", "must be a map with containers, found null"},
+		{"template spec a list", resourceList(deployment("", "[]"), ""), outcomeError, "spec.template.spec", "must be a map with containers, found a list"},
+		{"Deployment without a template", resourceList("- {apiVersion: apps/v1, kind: Deployment, metadata: {name: web, annotations: {internal.config.kubernetes.io/path: apps/web.yaml}}, spec: {replicas: 1}}\n", ""), outcomeError, "spec.template", "must be a map, the pod template of a Deployment; found missing"},
+		{"Deployment spec a string", resourceList("- {apiVersion: apps/v1, kind: Deployment, metadata: {name: web, annotations: {internal.config.kubernetes.io/path: apps/web.yaml}}, spec: x}\n", ""), outcomeError, "spec", "must be a map, the pod template of a Deployment; found a string"},
+		{"CronJob without jobTemplate", resourceList("- {apiVersion: batch/v1, kind: CronJob, metadata: {name: nightly, annotations: {internal.config.kubernetes.io/path: apps/web.yaml}}, spec: {schedule: '* * * * *'}}\n", ""), outcomeError, "spec.jobTemplate", "must be a map, the pod template of a CronJob; found missing"},
+		{"workload without kind", resourceList("- {apiVersion: apps/v1, metadata: {name: web}, spec: {template: {spec: {containers: [{name: a}]}}}}\n", ""), outcomePassThrough, "", ""},
+		{"workload without apiVersion", resourceList("- {kind: Deployment, metadata: {name: web}, spec: {template: {spec: {containers: [{name: a}]}}}}\n", ""), outcomePassThrough, "", ""},
+		{"metadata as a list", resourceList("- {apiVersion: v1, kind: ConfigMap, metadata: [a]}\n", ""), outcomePassThrough, "", ""},
+		{"items null", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: null\n", outcomePassThrough, "", ""},
+		{"no items", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n", outcomePassThrough, "", ""},
+		{"items a map", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: {a: b}\n", outcomeFatal, "", "items must be a list, found a map"},
+		{"an item that is a scalar", resourceList("- just text\n", ""), outcomeError, "items[0]", "every item must be a resource (a map), found a string"},
+		{"an item that is a list", resourceList("- [a, b]\n", ""), outcomeError, "items[0]", "every item must be a resource (a map), found a list"},
+		{"functionConfig of the wrong kind", resourceList(deployment("", app("")), "{apiVersion: v1, kind: Secret, metadata: {name: s}}"), outcomeError, "", "functionConfig must be apiVersion fn.kpt.dev/v1alpha1 kind InjectDatadog"},
+		{"functionConfig with a misspelled field", resourceList(deployment("", app("")), "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: c}, confg: {mode: socket}}"), outcomeError, "confg", "is not a field of InjectDatadog (did you mean config?)"},
+		{"functionConfig with a list where a map belongs", resourceList(deployment("", app("")), "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: c}, config: [socket]}"), outcomeError, "config", "must be a map, found a list"},
+		{"functionConfig a string", resourceList(deployment("", app("")), "inject"), outcomeFatal, "", "functionConfig must be a map, found a string"},
+		{"ConfigMap data as a list", resourceList(deployment("", app("")), "{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: [a]}"), outcomeError, "data", "must be a map of dotted field paths to values, found a list"},
+		{"non-UTF-8 bytes", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: \xff\xfe}}\n", outcomeFatal, "", "the input is not valid YAML"},
+		{"empty stdin", "", outcomeFatal, "", "the input is empty"},
+		{"only a comment", "# nothing here\n", outcomeFatal, "", "the input is empty"},
+		{"stdin that is not YAML", "{{{ not: yaml", outcomeFatal, "", "the input is not valid YAML"},
+		{"several YAML documents", "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Service\n", outcomeFatal, "", "the input must be exactly one YAML document, a ResourceList; found 2 documents"},
+		{"a plain resource, not a ResourceList", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n", outcomeFatal, "", "the input must be a ResourceList, found kind \"Deployment\""},
+		{"a list at the top", "- a\n- b\n", outcomeFatal, "", "the input must be a ResourceList mapping, found a list"},
+		{"containers through a YAML alias", resourceList(deployment("", "{containers: &c [{name: app}], initContainers: *c}"), ""), outcomeError, "spec.template.spec.initContainers", "must be a list of containers, found an alias"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := Main(nil, strings.NewReader(tt.in), &out, &errOut)
+			stderr := errOut.String()
+			if strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
+				t.Fatalf("the function panicked:\n%s", stderr)
+			}
+			if tt.message != "" && !strings.Contains(stderr, tt.message) {
+				t.Errorf("stderr lacks %q:\n%s", tt.message, stderr)
+			}
+			switch tt.outcome {
+			case outcomeFatal:
+				if code != 1 || out.Len() != 0 {
+					t.Errorf("exit %d with %d bytes of output, want exit 1 and none", code, out.Len())
+				}
+				return
+			case outcomeError:
+				if code != 1 {
+					t.Errorf("exit %d, want 1", code)
+				}
+				checkErrorResult(t, out.String(), tt.field)
+			default:
+				if code != 0 {
+					t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr)
+				}
+			}
+			changed := itemsOf(t, out.String()) != itemsOf(t, tt.in)
+			if changed != (tt.outcome == outcomeMutated) {
+				t.Errorf("items changed: %v, want %v", changed, tt.outcome == outcomeMutated)
+			}
+		})
+	}
+	if len(tests) < 40 {
+		t.Errorf("the table has %d cases; it must have at least 40", len(tests))
+	}
+}
+
+// checkErrorResult finds the error result of the field: it names the resource and, for a
+// resource read from a file, the file.
+func checkErrorResult(t *testing.T, out, field string) {
+	t.Helper()
+	r := root(t, out)
+	results := yamltree.Get(r, "results")
+	if results == nil {
+		t.Fatalf("no results in the output")
+	}
+	for _, res := range results.Content {
+		if yamltree.Path(res, "severity").Value != "error" {
+			continue
+		}
+		got := ""
+		if f := yamltree.Path(res, "field", "path"); f != nil {
+			got = f.Value
+		}
+		if got != field {
+			continue
+		}
+		ref := yamltree.Get(res, "resourceRef")
+		if field != "" && !strings.HasPrefix(field, "items[") && (ref == nil || yamltree.Get(ref, "kind") == nil) {
+			t.Errorf("the error on %s names no resource", field)
+		}
+		if strings.HasPrefix(field, "spec") {
+			if f := yamltree.Path(res, "file", "path"); f == nil || f.Value != "apps/web.yaml" {
+				t.Errorf("the error on %s names no file", field)
+			}
+		}
+		return
+	}
+	t.Errorf("no error result with field %q in:\n%s", field, encode(t, results))
+}
+
+// itemsOf encodes a ResourceList's items, to compare input and output.
+func itemsOf(t *testing.T, rl string) string {
+	t.Helper()
+	var d yaml.Node
+	if err := yaml.Unmarshal([]byte(rl), &d); err != nil {
+		t.Fatalf("does not parse: %v", err)
+	}
+	items := yamltree.Get(d.Content[0], "items")
+	if items == nil {
+		return ""
+	}
+	return string(encode(t, items))
+}
