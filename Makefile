@@ -9,8 +9,11 @@ STATICCHECK_VERSION := v0.8.2
 KUSTOMIZE           := $(BIN)/kustomize
 FUNCTION            := $(BIN)/inject-datadog
 LDFLAGS             := -s -w -X inject-datadog/fn/internal/cli.Version=$(VERSION)
+FUZZ_TARGETS        := FuzzProcess FuzzConfig
+FUZZTIME            ?= 10m
+CI_FUZZTIME         ?= 20s
 
-.PHONY: build example test lint clean
+.PHONY: build example test lint fuzz clean
 
 ## build: compile the function into bin/inject-datadog (static, no cgo)
 build:
@@ -29,9 +32,19 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-## test: lint, then every test (unit, golden, kustomize and kpt-style end-to-end)
+## test: lint, every test with the race detector (unit, golden, malformed inputs, kustomize and
+## kpt-style end-to-end), then each fuzz target for $(CI_FUZZTIME)
 test: build $(KUSTOMIZE) lint
-	KUSTOMIZE=$(KUSTOMIZE) INJECT_DATADOG=$(FUNCTION) $(GO) test -count=1 ./...
+	KUSTOMIZE=$(KUSTOMIZE) $(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
+
+## fuzz: run each fuzz target for $(FUZZTIME) (make fuzz FUZZTIME=30m); crashers land in
+## fn/internal/cli/testdata/fuzz and stay there as seeds once fixed
+fuzz:
+	@for target in $(FUZZ_TARGETS); do \
+	  echo "fuzzing $$target for $(FUZZTIME)"; \
+	  $(GO) test ./fn/internal/cli -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 clean:
 	rm -rf $(BIN)

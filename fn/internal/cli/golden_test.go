@@ -71,7 +71,7 @@ func run(in []byte) (stdout, stderr string, code int) {
 }
 
 // goldenInput builds the ResourceList from the case's files, keeping their comments and styles.
-func goldenInput(t *testing.T, dir string) []byte {
+func goldenInput(t testing.TB, dir string) []byte {
 	t.Helper()
 	if raw, err := os.ReadFile(filepath.Join(dir, "input.yaml")); err == nil {
 		return raw
@@ -89,7 +89,7 @@ func goldenInput(t *testing.T, dir string) []byte {
 	return encode(t, rl)
 }
 
-func readDocs(t *testing.T, path string) []*yaml.Node {
+func readDocs(t testing.TB, path string) []*yaml.Node {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -107,7 +107,7 @@ func readDocs(t *testing.T, path string) []*yaml.Node {
 	return docs
 }
 
-func encode(t *testing.T, n *yaml.Node) []byte {
+func encode(t testing.TB, n *yaml.Node) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
@@ -138,7 +138,7 @@ func compareGolden(t *testing.T, path, got string) {
 	}
 }
 
-func root(t *testing.T, out string) *yaml.Node {
+func root(t testing.TB, out string) *yaml.Node {
 	t.Helper()
 	var d yaml.Node
 	if err := yaml.Unmarshal([]byte(out), &d); err != nil || len(d.Content) == 0 {
@@ -147,7 +147,7 @@ func root(t *testing.T, out string) *yaml.Node {
 	return d.Content[0]
 }
 
-func withoutResults(t *testing.T, out string) []byte {
+func withoutResults(t testing.TB, out string) []byte {
 	r := root(t, out)
 	for i := 0; i+1 < len(r.Content); i += 2 {
 		if r.Content[i].Value == "results" {
@@ -158,7 +158,7 @@ func withoutResults(t *testing.T, out string) []byte {
 	return encode(t, r)
 }
 
-func items(t *testing.T, out string) string {
+func items(t testing.TB, out string) string {
 	return string(encode(t, yamltree.Get(root(t, out), "items")))
 }
 

@@ -186,7 +186,7 @@ func checkErrorResult(t *testing.T, out, field string) {
 }
 
 // itemsOf encodes a ResourceList's items, to compare input and output.
-func itemsOf(t *testing.T, rl string) string {
+func itemsOf(t testing.TB, rl string) string {
 	t.Helper()
 	var d yaml.Node
 	if err := yaml.Unmarshal([]byte(rl), &d); err != nil {

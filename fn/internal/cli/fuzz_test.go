@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/config"
+	"inject-datadog/fn/internal/inject"
+	"inject-datadog/fn/internal/krm"
+)
+
+// seedGolden adds every golden case's input to the fuzz corpus.
+func seedGolden(f *testing.F) [][]byte {
+	cases, _ := os.ReadDir("testdata/golden")
+	var inputs [][]byte
+	for _, c := range cases {
+		in := goldenInput(f, filepath.Join("testdata/golden", c.Name()))
+		f.Add(in)
+		inputs = append(inputs, in)
+	}
+	return inputs
+}
+
+// FuzzProcess feeds arbitrary bytes to the whole function and checks its promises: no panic; an
+// output that parses, with the same resources in the same order; with an error, the items
+// unchanged; without one, a second run that changes nothing; the same bytes every time.
+func FuzzProcess(f *testing.F) {
+	seedGolden(f)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out, rs, err := Process(in)
+		if err != nil {
+			return // not a ResourceList: reported, nothing written
+		}
+		before, err := krm.Read(in)
+		if err != nil {
+			t.Fatalf("Process accepted input that Read refuses: %v", err)
+		}
+		after, err := krm.Read(out)
+		if err != nil {
+			t.Fatalf("the output does not parse: %v\n%s", err, out)
+		}
+		if !slices.Equal(before.Identities(), after.Identities()) {
+			t.Fatalf("resources changed:\n in %v\nout %v", before.Identities(), after.Identities())
+		}
+		if rs.HasErrors() {
+			if itemsOf(t, string(in)) != itemsOf(t, string(out)) {
+				t.Fatalf("an error was reported but the items changed")
+			}
+		} else {
+			again, rs2, err := Process(withoutResults(t, string(out)))
+			if err != nil || rs2.HasErrors() {
+				t.Fatalf("the output, run again, failed: %v %v", err, rs2)
+			}
+			if itemsOf(t, string(out)) != itemsOf(t, string(again)) {
+				t.Fatalf("not idempotent:\n%s", diffLines(itemsOf(t, string(out)), itemsOf(t, string(again))))
+			}
+		}
+		out2, _, _ := Process(in)
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("two runs gave different output")
+		}
+	})
+}
+
+// FuzzConfig feeds arbitrary functionConfigs to the parser, then runs each accepted one over the
+// golden inputs: no panic, and a config that parses gives a run that is idempotent.
+func FuzzConfig(f *testing.F) {
+	samples, _ := filepath.Glob("../../../config/samples/*.yaml")
+	configs, _ := filepath.Glob("testdata/golden/*/fnconfig.yaml")
+	for _, p := range append(samples, configs...) {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	inputs := [][]byte{goldenInput(f, "testdata/golden/lib-multi-container-user-init"), goldenInput(f, "testdata/golden/mode-label")}
+	f.Fuzz(func(t *testing.T, cfgText []byte) {
+		var doc yaml.Node
+		if yaml.Unmarshal(cfgText, &doc) != nil || len(doc.Content) != 1 {
+			return
+		}
+		cfg, errs := config.Parse(doc.Content[0])
+		if (cfg == nil) == (len(errs) == 0) {
+			t.Fatalf("Parse returned config %v with %d errors", cfg != nil, len(errs))
+		}
+		if cfg == nil {
+			return
+		}
+		for _, in := range inputs {
+			rl, err := krm.Read(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs, _ := inject.New(cfg).Run(rl.Items)
+			if rs.HasErrors() {
+				continue
+			}
+			var first bytes.Buffer
+			if err := rl.Write(&first, nil); err != nil {
+				t.Fatal(err)
+			}
+			rl2, _ := krm.Read(first.Bytes())
+			inject.New(cfg).Run(rl2.Items)
+			var second bytes.Buffer
+			_ = rl2.Write(&second, nil)
+			if !bytes.Equal(first.Bytes(), second.Bytes()) {
+				t.Fatalf("not idempotent under this config:\n%s", diffLines(first.String(), second.String()))
+			}
+		}
+	})
+}
