@@ -13,7 +13,7 @@ FUZZ_TARGETS        := FuzzProcess FuzzConfig
 FUZZTIME            ?= 10m
 CI_FUZZTIME         ?= 20s
 
-.PHONY: build example test lint fuzz clean
+.PHONY: build example test lint fuzz bench clean
 
 ## build: compile the function into bin/inject-datadog (static, no cgo)
 build:
@@ -45,6 +45,14 @@ fuzz:
 	  echo "fuzzing $$target for $(FUZZTIME)"; \
 	  $(GO) test ./fn/internal/cli -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
+
+## bench: in-process benchmarks, then inject-datadog against a no-op SDK function as whole
+## processes (median of 5 runs per size), then the 50,000-resource run with its peak memory
+bench: build
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/noop-sdk ./fn/bench/noop
+	$(GO) test ./fn/internal/cli -run '^$$' -bench BenchmarkProcess -benchtime 3x
+	$(GO) run ./fn/bench/compare -fn $(FUNCTION) -noop $(BIN)/noop-sdk -sizes 100,1000,10000 -runs 5
+	$(GO) test ./fn/e2e -run '^$$' -bench BenchmarkLargeInput -benchtime 1x
 
 clean:
 	rm -rf $(BIN)

@@ -1,0 +1,24 @@
+package cli
+
+import (
+	"strconv"
+	"testing"
+
+	"inject-datadog/fn/internal/benchgen"
+)
+
+// BenchmarkProcess is the whole function in process, on generated ResourceLists of three sizes.
+func BenchmarkProcess(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		in := benchgen.ResourceList(n, 1)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, rs, err := Process(in); err != nil || rs.HasErrors() {
+					b.Fatalf("failed: %v %v", err, rs)
+				}
+			}
+		})
+	}
+}
