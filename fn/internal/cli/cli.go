@@ -34,7 +34,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "inject-datadog: error: reading stdin: %v\n", err)
 		return 1
 	}
-	out, rs, err := Process(in)
+	rs, err := ProcessTo(in, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "inject-datadog: error: %v\n", err)
 		return 1
@@ -43,10 +43,6 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if r.Severity != "info" {
 			fmt.Fprintln(stderr, krm.Line(r))
 		}
-	}
-	if _, err := stdout.Write(out); err != nil {
-		fmt.Fprintf(stderr, "inject-datadog: error: writing stdout: %v\n", err)
-		return 1
 	}
 	if rs.HasErrors() {
 		return 1

@@ -5,6 +5,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -16,17 +17,42 @@ import (
 // Process is the whole function, bytes in and bytes out. err means the input could not be read as
 // a ResourceList, and there is no output. Otherwise out is the ResourceList to print: when any
 // result is an error, its items are the input's, unchanged, so that nothing half-done escapes.
+//
+// Inputs in the plain shape that kustomize and kpt write go item by item (processSplit), which
+// takes a fraction of the memory; the rest, and every run that reports an error, go through the
+// whole document (processWhole). Both give the same bytes.
 func Process(in []byte) (out []byte, rs krm.Results, err error) {
+	var buf bytes.Buffer
+	rs, err = ProcessTo(in, &buf)
+	if err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), rs, nil
+}
+
+// ProcessTo is Process writing to w, which saves a copy of the output. Nothing is written when
+// err is not nil, nor before the run is over: w receives a whole ResourceList or nothing.
+func ProcessTo(in []byte, w io.Writer) (krm.Results, error) {
+	rs, ok, err := processSplit(in, w)
+	if ok || err != nil {
+		return rs, err
+	}
+	out, rs, err := processWhole(in)
+	if err != nil {
+		return nil, err
+	}
+	_, err = w.Write(out)
+	return rs, err
+}
+
+// processWhole reads, mutates and writes the ResourceList as one YAML document.
+func processWhole(in []byte) (out []byte, rs krm.Results, err error) {
 	rl, err := krm.Read(in)
 	if err != nil {
 		return nil, nil, err
 	}
 	rs = append(rs, rl.Problems...)
-	var fc *yaml.Node
-	if rl.FunctionConfig != nil {
-		fc = rl.FunctionConfig.Node
-	}
-	cfg, cerrs := config.Parse(fc)
+	cfg, cerrs := parseConfig(rl.FunctionConfig)
 	for _, e := range cerrs {
 		rs.Errorf(rl.FunctionConfig, e.Field, "%s", e.Message)
 	}
@@ -50,4 +76,57 @@ func Process(in []byte) (out []byte, rs krm.Results, err error) {
 		return nil, nil, err
 	}
 	return buf.Bytes(), rs, nil
+}
+
+// processSplit mutates the items one at a time and writes them to w; ok is false, and nothing is
+// written, when the input is not in the plain shape or the run reports an error (the
+// whole-document path then redoes it). err is a failure to write.
+func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
+	s, ok := krm.SplitResourceList(in)
+	if !ok {
+		return nil, false, nil
+	}
+	cfg, cerrs := parseConfig(s.FunctionConfig)
+	if len(cerrs) > 0 {
+		return nil, false, nil
+	}
+	tr := inject.New(cfg)
+	// Namespaces first: a restricted one changes the templates in it, wherever they come.
+	var namespaces []*krm.Object
+	var text bytes.Buffer
+	for i := 0; i < s.Len(); i++ {
+		if t := s.ItemText(i, &text); bytes.Contains(t, []byte("Namespace")) {
+			o, _, err := krm.ReadItem(t)
+			if err != nil {
+				return nil, false, nil
+			}
+			namespaces = append(namespaces, o)
+		}
+	}
+	tr.SetNamespaces(namespaces)
+	var items krm.ItemWriter
+	for i := 0; i < s.Len(); i++ {
+		o, doc, err := krm.ReadItem(s.ItemText(i, &text))
+		if err != nil {
+			return nil, false, nil
+		}
+		rs = append(rs, tr.Object(o)...)
+		if rs.HasErrors() {
+			return nil, false, nil
+		}
+		if err := items.Write(doc); err != nil {
+			return nil, false, nil
+		}
+	}
+	rs.Infof("%s", tr.Summary().Message(false))
+	ok, err = s.Output(w, &items, rs)
+	return rs, ok, err
+}
+
+func parseConfig(fc *krm.Object) (*config.Config, []config.Error) {
+	var n *yaml.Node
+	if fc != nil {
+		n = fc.Node
+	}
+	return config.Parse(n)
 }

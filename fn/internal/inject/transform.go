@@ -16,6 +16,7 @@ type Transformer struct {
 	kinds *podtemplate.Kinds
 	// restricted are the bundle's namespaces that enforce the restricted Pod Security Standard.
 	restricted map[string]bool
+	summary    Summary
 }
 
 // warnFunc reports a warning about a field of the resource at hand.
@@ -23,7 +24,8 @@ type warnFunc func(field, format string, args ...any)
 
 // New prepares a transformer; everything derived from the config alone is built here, once.
 func New(cfg *config.Config) *Transformer {
-	return &Transformer{cfg: cfg, kinds: podtemplate.NewKinds(cfg.PodTemplatePaths)}
+	return &Transformer{cfg: cfg, kinds: podtemplate.NewKinds(cfg.PodTemplatePaths),
+		summary: Summary{Libraries: map[string]int{}}}
 }
 
 // Summary counts what a run did to pod templates, for the one info result that ends the run.
@@ -69,35 +71,52 @@ const (
 // Run mutates the selected pod templates of items in place and returns the results and the
 // summary. Local-config objects (the Kptfile) and kinds without a pod template pass untouched.
 func (tr *Transformer) Run(items []*krm.Object) (krm.Results, Summary) {
+	tr.SetNamespaces(items)
 	var rs krm.Results
-	n := Summary{Libraries: map[string]int{}}
-	tr.restricted = restrictedNamespaces(items)
 	for _, o := range items {
-		if o.IsLocalConfig() {
-			continue
-		}
-		t, err := tr.kinds.Find(o)
-		if t == nil && err == nil {
-			continue
-		}
-		n.Seen++
-		if err != nil {
-			report(&rs, o, err)
-			n.Failed++
-			continue
-		}
-		switch tr.template(t, &rs, n.Libraries) {
-		case notSelectedOutcome:
-			n.NotSelected++
-		case mutated:
-			n.Mutated++
-		case upToDate:
-			n.UpToDate++
-		case failed:
-			n.Failed++
-		}
+		rs = append(rs, tr.Object(o)...)
 	}
-	return rs, n
+	return rs, tr.Summary()
+}
+
+// SetNamespaces gives the transformer the bundle's Namespace objects (others are ignored): a
+// restricted one changes the injected init containers of its templates. It must come before
+// Object, for callers that stream the items.
+func (tr *Transformer) SetNamespaces(items []*krm.Object) {
+	tr.restricted = restrictedNamespaces(items)
+}
+
+// Summary is what the transformer has done so far.
+func (tr *Transformer) Summary() Summary { return tr.summary }
+
+// Object mutates the pod template of one item in place, if it has one, and returns the results.
+func (tr *Transformer) Object(o *krm.Object) krm.Results {
+	if o.IsLocalConfig() {
+		return nil
+	}
+	t, err := tr.kinds.Find(o)
+	if t == nil && err == nil {
+		return nil
+	}
+	var rs krm.Results
+	n := &tr.summary
+	n.Seen++
+	if err != nil {
+		report(&rs, o, err)
+		n.Failed++
+		return rs
+	}
+	switch tr.template(t, &rs, n.Libraries) {
+	case notSelectedOutcome:
+		n.NotSelected++
+	case mutated:
+		n.Mutated++
+	case upToDate:
+		n.UpToDate++
+	case failed:
+		n.Failed++
+	}
+	return rs
 }
 
 // template mutates one pod template; libCounts receives the languages it injected.

@@ -1,0 +1,233 @@
+package krm
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// The fast path. go-yaml's emitter holds every event of a document until the document ends, and
+// its node tree costs tens of bytes per character of input: a ResourceList of 30 MB read and
+// written as one document takes gigabytes. Kustomize and kpt write ResourceLists in one plain
+// shape (top-level keys at column 0, items as "- " entries), so the items can be cut out as text,
+// and each read, edited and written as a document of its own. Anything else in the input, and any
+// doubt, means the caller uses Read and Write on the whole document instead.
+
+// itemsPlaceholder stands for the items in the skeleton while it is written.
+const itemsPlaceholder = "__inject_datadog_items__"
+
+// Split is a ResourceList cut into its items and the rest.
+type Split struct {
+	in []byte
+	// skeleton is the ResourceList without its items, read as a tree.
+	skeleton *yaml.Node
+	// FunctionConfig is the skeleton's functionConfig, nil when there is none.
+	FunctionConfig *Object
+	// items are the byte ranges of the items' lines in the input, "- " included.
+	items [][2]int
+}
+
+// errShape says the input is not in the plain shape; the caller reads the whole document.
+var errShape = errors.New("not in the plain ResourceList shape")
+
+// lineAt returns the line that starts at offset i, "\n" included.
+func lineAt(in []byte, i int) []byte {
+	if j := bytes.IndexByte(in[i:], '\n'); j >= 0 {
+		return in[i : i+j+1]
+	}
+	return in[i:]
+}
+
+// SplitResourceList cuts in into items, or returns false when the input is not in the plain shape
+// (the whole-document path then reads it, and reports what is wrong with it, if anything).
+func SplitResourceList(in []byte) (*Split, bool) {
+	itemsAt, itemsEnd := -1, -1
+	for i := 0; i < len(in); {
+		l := lineAt(in, i)
+		if bytes.Equal(bytes.TrimRight(l, " \r\n"), []byte("items:")) {
+			if itemsAt >= 0 {
+				return nil, false
+			}
+			itemsAt, itemsEnd = i, i+len(l)
+		}
+		i += len(l)
+	}
+	if itemsAt < 0 {
+		return nil, false
+	}
+	// The items run from the line after "items:" to the next line at column 0 that is not an item.
+	s := &Split{in: in}
+	end := itemsEnd
+	for end < len(in) {
+		l := lineAt(in, end)
+		blank := len(bytes.TrimSpace(l)) == 0
+		switch {
+		case bytes.HasPrefix(l, []byte("- ")):
+			if len(l) < 3 || l[2] == ' ' || l[2] == '\t' || l[2] == '\n' || l[2] == '\r' {
+				return nil, false // the item's content must start right after "- "
+			}
+			s.items = append(s.items, [2]int{end, end + len(l)})
+		case blank || bytes.HasPrefix(l, []byte("  ")):
+			if len(s.items) == 0 {
+				return nil, false
+			}
+			s.items[len(s.items)-1][1] = end + len(l)
+		case l[0] == ' ' || l[0] == '\t' || l[0] == '#' || l[0] == '-':
+			return nil, false // wide indentation, a comment between items, another sequence
+		default:
+			goto done
+		}
+		end += len(l)
+	}
+done:
+	if len(s.items) == 0 {
+		return nil, false
+	}
+	var skel bytes.Buffer
+	skel.Write(in[:itemsAt])
+	skel.WriteString("items: " + itemsPlaceholder + "\n")
+	skel.Write(in[end:])
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(skel.Bytes()))
+	if err := dec.Decode(&doc); err != nil || len(doc.Content) != 1 {
+		return nil, false
+	}
+	var extra yaml.Node
+	if !errors.Is(dec.Decode(&extra), io.EOF) {
+		return nil, false
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode || yamltree.Get(root, "kind") == nil || yamltree.Get(root, "kind").Value != "ResourceList" {
+		return nil, false
+	}
+	s.skeleton = root
+	if fc := yamltree.Get(root, "functionConfig"); fc != nil {
+		if fc.Kind != yaml.MappingNode {
+			return nil, false
+		}
+		s.FunctionConfig = &Object{Node: fc}
+	}
+	return s, true
+}
+
+// Len is the number of items.
+func (s *Split) Len() int { return len(s.items) }
+
+// ItemText is item i as a standalone YAML document: its lines without the "- " and the two
+// columns of indentation under it.
+func (s *Split) ItemText(i int, buf *bytes.Buffer) []byte {
+	buf.Reset()
+	text := s.in[s.items[i][0]:s.items[i][1]]
+	for j := 0; j < len(text); {
+		l := lineAt(text, j)
+		if len(l) >= 2 && (l[0] == '-' || l[0] == ' ') && l[1] == ' ' {
+			buf.Write(l[2:])
+		} else {
+			buf.Write(l) // a blank line with less than two spaces
+		}
+		j += len(l)
+	}
+	return buf.Bytes()
+}
+
+// ReadItem parses one item's text. It refuses what the whole-document path must handle: a parse
+// error, an item that is not a mapping, anchors and aliases (they may cross items).
+func ReadItem(text []byte) (*Object, *yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(text, &doc); err != nil {
+		return nil, nil, err
+	}
+	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || hasAnchors(&doc) {
+		return nil, nil, errShape
+	}
+	return &Object{Node: doc.Content[0]}, &doc, nil
+}
+
+func hasAnchors(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAnchors(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// ItemWriter writes items one by one, as the whole-document encoder would write them inside
+// "items:": each as a document of its own, shifted right and marked with "- ". It keeps the text
+// in chunks, so that a large output is never copied to grow.
+type ItemWriter struct {
+	chunks [][]byte
+	tmp    bytes.Buffer
+}
+
+const chunkSize = 1 << 20
+
+func (w *ItemWriter) write(b []byte) {
+	for len(b) > 0 {
+		if len(w.chunks) == 0 || len(w.chunks[len(w.chunks)-1]) == chunkSize {
+			w.chunks = append(w.chunks, make([]byte, 0, chunkSize))
+		}
+		last := &w.chunks[len(w.chunks)-1]
+		n := min(len(b), chunkSize-len(*last))
+		*last = append(*last, b[:n]...)
+		b = b[n:]
+	}
+}
+
+var dash, indent = []byte("- "), []byte("  ")
+
+// Write adds one item (its document node).
+func (w *ItemWriter) Write(doc *yaml.Node) error {
+	w.tmp.Reset()
+	enc := yaml.NewEncoder(&w.tmp)
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("writing an item: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("writing an item: %w", err)
+	}
+	out := w.tmp.Bytes()
+	for i := 0; i < len(out); {
+		l := lineAt(out, i)
+		switch {
+		case i == 0:
+			w.write(dash)
+		case len(l) > 1:
+			w.write(indent)
+		}
+		w.write(l)
+		i += len(l)
+	}
+	return nil
+}
+
+// Output writes the ResourceList: the skeleton with results appended, and the items in place of
+// the placeholder. It returns false, having written nothing, if the skeleton did not come out in
+// the plain shape.
+func (s *Split) Output(w io.Writer, items *ItemWriter, results Results) (bool, error) {
+	rl := &ResourceList{root: s.skeleton}
+	var skel bytes.Buffer
+	if err := rl.Write(&skel, results); err != nil {
+		return false, err
+	}
+	marker := []byte("items: " + itemsPlaceholder + "\n")
+	i := bytes.Index(skel.Bytes(), marker)
+	if i < 0 || (i > 0 && skel.Bytes()[i-1] != '\n') || bytes.Count(skel.Bytes(), marker) != 1 {
+		return false, nil
+	}
+	parts := append([][]byte{skel.Bytes()[:i], []byte("items:\n")}, items.chunks...)
+	for _, part := range append(parts, skel.Bytes()[i+len(marker):]) {
+		if _, err := w.Write(part); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
