@@ -81,52 +81,46 @@ func templatePathsField(path string) field {
 			if n.Kind != yaml.SequenceNode {
 				return mustBe("a list of {group, kind, path} maps", n)
 			}
-			var tps []TemplatePath
-			var errs []string
-			for i, it := range n.Content {
-				tp, err := templatePathNode(it)
-				if err != nil {
-					errs = append(errs, fmt.Sprintf("item %d %v", i, err))
-					continue
-				}
-				tps = append(tps, tp)
-			}
-			if len(errs) == 0 {
-				errs = checkTemplatePaths(tps)
-			}
-			if len(errs) > 0 {
-				return fmt.Errorf("%s", strings.Join(errs, "; "))
-			}
-			c.PodTemplatePaths = tps
-			return nil
+			return setTemplatePaths(c, len(n.Content), func(i int) (TemplatePath, error) {
+				return templatePathNode(n.Content[i])
+			})
 		},
 		text: func(c *Config, s string) error {
-			var tps []TemplatePath
-			var errs []string
-			for i, it := range splitList(s) {
-				kindGroup, p, ok := strings.Cut(it, "=")
+			items := splitList(s)
+			return setTemplatePaths(c, len(items), func(i int) (TemplatePath, error) {
+				kindGroup, p, ok := strings.Cut(items[i], "=")
 				if !ok {
-					errs = append(errs, fmt.Sprintf("item %d must be Kind.group=field.path, found %q", i, it))
-					continue
+					return TemplatePath{}, fmt.Errorf("must be Kind.group=field.path, found %q", items[i])
 				}
 				kind, group, named := strings.Cut(strings.TrimSpace(kindGroup), ".")
-				tp := TemplatePath{Group: group, AnyGroup: !named, Kind: kind, Path: strings.Split(strings.TrimSpace(p), ".")}
-				if err := checkTemplatePath(tp.Kind, strings.TrimSpace(p)); err != nil {
-					errs = append(errs, fmt.Sprintf("item %d %v", i, err))
-					continue
-				}
-				tps = append(tps, tp)
-			}
-			if len(errs) == 0 {
-				errs = checkTemplatePaths(tps)
-			}
-			if len(errs) > 0 {
-				return fmt.Errorf("%s", strings.Join(errs, "; "))
-			}
-			c.PodTemplatePaths = tps
-			return nil
+				p = strings.TrimSpace(p)
+				return TemplatePath{Group: group, AnyGroup: !named, Kind: kind, Path: strings.Split(p, ".")}, checkTemplatePath(kind, p)
+			})
 		},
 	}
+}
+
+// setTemplatePaths reads n entries with entry, then checks them together; every problem is
+// reported, each with its item number.
+func setTemplatePaths(c *Config, n int, entry func(i int) (TemplatePath, error)) error {
+	var tps []TemplatePath
+	var errs []string
+	for i := 0; i < n; i++ {
+		tp, err := entry(i)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("item %d %v", i, err))
+			continue
+		}
+		tps = append(tps, tp)
+	}
+	if len(errs) == 0 {
+		errs = checkTemplatePaths(tps)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	c.PodTemplatePaths = tps
+	return nil
 }
 
 func templatePathNode(n *yaml.Node) (TemplatePath, error) {

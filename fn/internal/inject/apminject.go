@@ -167,7 +167,7 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 func (p *pod) mountFirst(c *container, mounts ...*yaml.Node) {
 	var fresh []*yaml.Node
 	for _, m := range mounts {
-		if !hasMountPath(c, yamltree.Get(m, "mountPath").Value) {
+		if !hasMount(c, "", yamltree.Get(m, "mountPath").Value) {
 			fresh = append(fresh, m)
 		}
 	}
@@ -180,21 +180,8 @@ func (p *pod) mountFirst(c *container, mounts ...*yaml.Node) {
 // mountAt appends a mount unless its path is already mounted. The apm-inject method mounts one
 // volume at several paths, so only the path can tell a mount apart.
 func (p *pod) mountAt(c *container, m *yaml.Node) {
-	if !hasMountPath(c, yamltree.Get(m, "mountPath").Value) {
+	if !hasMount(c, "", yamltree.Get(m, "mountPath").Value) {
 		yamltree.Append(seq(c.node, "volumeMounts"), m)
 		p.changed = true
 	}
-}
-
-func hasMountPath(c *container, path string) bool {
-	vm := yamltree.Get(c.node, "volumeMounts")
-	if vm == nil || vm.Kind != yaml.SequenceNode {
-		return false
-	}
-	for _, m := range vm.Content {
-		if mp := yamltree.Get(m, "mountPath"); mp != nil && mp.Value == path {
-			return true
-		}
-	}
-	return false
 }

@@ -82,19 +82,19 @@ func (c libConfig) vars() [][2]string {
 	integer("DD_TRACE_RATE_LIMIT", c.TracingRateLimit)
 	list("DD_TAGS", c.TracingTags, ",")
 	if c.TracingServiceMapping != nil {
-		var pairs []string
-		for _, m := range c.TracingServiceMapping {
-			pairs = append(pairs, m.FromKey+":"+m.ToName)
+		pairs := make([]string, len(c.TracingServiceMapping))
+		for i, m := range c.TracingServiceMapping {
+			pairs[i] = m.FromKey + ":" + m.ToName
 		}
-		out = append(out, [2]string{"DD_TRACE_SERVICE_MAPPING", strings.Join(pairs, ", ")})
+		list("DD_TRACE_SERVICE_MAPPING", pairs, ", ")
 	}
 	integer("DD_TRACE_AGENT_TIMEOUT", c.TracingAgentTimeout)
 	if c.TracingHeaderTags != nil {
-		var pairs []string
-		for _, h := range c.TracingHeaderTags {
-			pairs = append(pairs, h.Header+":"+h.TagName)
+		pairs := make([]string, len(c.TracingHeaderTags))
+		for i, h := range c.TracingHeaderTags {
+			pairs[i] = h.Header + ":" + h.TagName
 		}
-		out = append(out, [2]string{"DD_TRACE_HEADER_TAGS", strings.Join(pairs, ", ")})
+		list("DD_TRACE_HEADER_TAGS", pairs, ", ")
 	}
 	integer("DD_TRACE_PARTIAL_FLUSH_MIN_SPANS", c.TracingPartialFlushMinSpans)
 	boolean("DD_TRACE_DEBUG", c.TracingDebug)

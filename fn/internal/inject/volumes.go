@@ -64,13 +64,14 @@ func (p *pod) checkEmptyDirVolume(name string) error {
 		Message: fmt.Sprintf("the volume %q must be an emptyDir: inject-datadog copies the tracing libraries into it", name)}
 }
 
+// hasMount reports a mount of that name, or at that path ("" matches no name).
 func hasMount(c *container, name, path string) bool {
 	vm := yamltree.Get(c.node, "volumeMounts")
 	if vm == nil || vm.Kind != yaml.SequenceNode {
 		return false
 	}
 	for _, m := range vm.Content {
-		if n := yamltree.Get(m, "name"); n != nil && n.Value == name {
+		if n := yamltree.Get(m, "name"); name != "" && n != nil && n.Value == name {
 			return true
 		}
 		if mp := yamltree.Get(m, "mountPath"); mp != nil && mp.Value == path {
