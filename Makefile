@@ -9,7 +9,7 @@ STATICCHECK_VERSION := v0.8.2
 KUSTOMIZE           := $(BIN)/kustomize
 FUNCTION            := $(BIN)/inject-datadog
 LDFLAGS             := -s -w -X inject-datadog/fn/internal/cli.Version=$(VERSION)
-FUZZ_TARGETS        := FuzzProcess FuzzConfig
+FUZZ_TARGETS        := FuzzProcess FuzzConfig FuzzSplitPath
 FUZZTIME            ?= 10m
 CI_FUZZTIME         ?= 20s
 

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -78,9 +79,10 @@ func processWhole(in []byte) (out []byte, rs krm.Results, err error) {
 	return buf.Bytes(), rs, nil
 }
 
-// processSplit mutates the items one at a time and writes them to w; ok is false, and nothing is
-// written, when the input is not in the plain shape or the run reports an error (the
-// whole-document path then redoes it). err is a failure to write.
+// processSplit mutates the items and writes them to w; ok is false, and nothing is written, when
+// the input is not in the plain shape or the run reports an error (the whole-document path then
+// redoes it). err is a failure to write. The items are independent, so they are read, mutated and
+// written on every core; they are collected in input order, which keeps the output the same.
 func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 	s, ok := krm.SplitResourceList(in)
 	if !ok {
@@ -104,23 +106,81 @@ func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 		}
 	}
 	tr.SetNamespaces(namespaces)
+
 	var items krm.ItemWriter
-	for i := 0; i < s.Len(); i++ {
-		o, doc, err := krm.ReadItem(s.ItemText(i, &text))
-		if err != nil {
-			return nil, false, nil
+	ok = true
+	for r := range mutateItems(s, tr) {
+		switch {
+		case !ok:
+		case r.failed:
+			ok = false // not in the plain shape after all: the whole-document path decides
+		default:
+			rs = append(rs, r.results...)
+			ok = !rs.HasErrors()
+			items.Append(r.text)
 		}
-		rs = append(rs, tr.Object(o)...)
-		if rs.HasErrors() {
-			return nil, false, nil
-		}
-		if err := items.Write(doc); err != nil {
-			return nil, false, nil
-		}
+	}
+	if !ok {
+		return nil, false, nil
 	}
 	rs.Infof("%s", tr.Summary().Message(false))
 	ok, err = s.Output(w, &items, rs)
 	return rs, ok, err
+}
+
+// itemResult is one item, mutated and written.
+type itemResult struct {
+	text    []byte
+	results krm.Results
+	failed  bool
+}
+
+// mutateItems runs the items through the transformer on every core and yields them in input
+// order. At most a few items per worker wait to be collected, so memory stays flat.
+func mutateItems(s *krm.Split, tr *inject.Transformer) <-chan itemResult {
+	workers := runtime.GOMAXPROCS(0)
+	type job struct {
+		i   int
+		out chan itemResult
+	}
+	jobs := make(chan job)
+	ordered := make(chan chan itemResult, 4*workers)
+	go func() {
+		for i := 0; i < s.Len(); i++ {
+			out := make(chan itemResult, 1)
+			ordered <- out
+			jobs <- job{i, out}
+		}
+		close(jobs)
+		close(ordered)
+	}()
+	for range workers {
+		go func() {
+			var text, tmp bytes.Buffer
+			for j := range jobs {
+				o, doc, err := krm.ReadItem(s.ItemText(j.i, &text))
+				if err != nil {
+					j.out <- itemResult{failed: true}
+					continue
+				}
+				r := itemResult{results: tr.Object(o)}
+				var out bytes.Buffer
+				if err := krm.WriteItem(doc, &out, &tmp); err != nil {
+					r.failed = true
+				}
+				r.text = out.Bytes()
+				j.out <- r
+			}
+		}()
+	}
+	results := make(chan itemResult)
+	go func() {
+		for out := range ordered {
+			results <- <-out
+		}
+		close(results)
+	}()
+	return results
 }
 
 func parseConfig(fc *krm.Object) (*config.Config, []config.Error) {

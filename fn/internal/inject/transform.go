@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/krm"
@@ -16,7 +17,9 @@ type Transformer struct {
 	kinds *podtemplate.Kinds
 	// restricted are the bundle's namespaces that enforce the restricted Pod Security Standard.
 	restricted map[string]bool
-	summary    Summary
+	// mu guards summary: Object may run on several items at once.
+	mu      sync.Mutex
+	summary Summary
 }
 
 // warnFunc reports a warning about a field of the resource at hand.
@@ -87,9 +90,14 @@ func (tr *Transformer) SetNamespaces(items []*krm.Object) {
 }
 
 // Summary is what the transformer has done so far.
-func (tr *Transformer) Summary() Summary { return tr.summary }
+func (tr *Transformer) Summary() Summary {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.summary
+}
 
 // Object mutates the pod template of one item in place, if it has one, and returns the results.
+// It may run on several items at once: the items are independent, and the summary only adds up.
 func (tr *Transformer) Object(o *krm.Object) krm.Results {
 	if o.IsLocalConfig() {
 		return nil
@@ -99,14 +107,18 @@ func (tr *Transformer) Object(o *krm.Object) krm.Results {
 		return nil
 	}
 	var rs krm.Results
-	n := &tr.summary
-	n.Seen++
+	out := failed
+	var libs []library
 	if err != nil {
 		report(&rs, o, err)
-		n.Failed++
-		return rs
+	} else {
+		out, libs = tr.template(t, &rs)
 	}
-	switch tr.template(t, &rs, n.Libraries) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	n := &tr.summary
+	n.Seen++
+	switch out {
 	case notSelectedOutcome:
 		n.NotSelected++
 	case mutated:
@@ -116,40 +128,40 @@ func (tr *Transformer) Object(o *krm.Object) krm.Results {
 	case failed:
 		n.Failed++
 	}
+	for _, lib := range libs {
+		n.Libraries[lib.lang.name]++
+	}
 	return rs
 }
 
-// template mutates one pod template; libCounts receives the languages it injected.
-func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results, libCounts map[string]int) outcome {
+// template mutates one pod template; it returns the libraries it injected.
+func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outcome, []library) {
 	o := t.Object
 	warn := func(field, format string, args ...any) { rs.Warningf(o, field, format, args...) }
 	r, err := tr.selectTemplate(t, warn)
 	if err != nil {
 		report(rs, o, err)
-		return failed
+		return failed, nil
 	}
 	if r == notSelected {
-		return notSelectedOutcome
+		return notSelectedOutcome, nil
 	}
 	p, errs := loadPod(t)
 	for _, e := range errs {
 		report(rs, o, e)
 	}
 	if p == nil {
-		return failed
+		return failed, nil
 	}
 	libs, err := tr.mutate(p, warn)
 	if err != nil {
 		report(rs, o, err)
-		return failed
-	}
-	for _, lib := range libs {
-		libCounts[lib.lang.name]++
+		return failed, nil
 	}
 	if p.changed {
-		return mutated
+		return mutated, libs
 	}
-	return upToDate
+	return upToDate, libs
 }
 
 // mutate adds to a checked pod the env block, the agent volumes and the libraries, and returns

@@ -160,17 +160,16 @@ func hasAnchors(n *yaml.Node) bool {
 	return false
 }
 
-// ItemWriter writes items one by one, as the whole-document encoder would write them inside
-// "items:": each as a document of its own, shifted right and marked with "- ". It keeps the text
-// in chunks, so that a large output is never copied to grow.
+// ItemWriter collects the written items in order. It keeps the text in chunks, so that a large
+// output is never copied to grow.
 type ItemWriter struct {
 	chunks [][]byte
-	tmp    bytes.Buffer
 }
 
 const chunkSize = 1 << 20
 
-func (w *ItemWriter) write(b []byte) {
+// Append adds the text of the next item, as WriteItem made it.
+func (w *ItemWriter) Append(b []byte) {
 	for len(b) > 0 {
 		if len(w.chunks) == 0 || len(w.chunks[len(w.chunks)-1]) == chunkSize {
 			w.chunks = append(w.chunks, make([]byte, 0, chunkSize))
@@ -184,26 +183,28 @@ func (w *ItemWriter) write(b []byte) {
 
 var dash, indent = []byte("- "), []byte("  ")
 
-// Write adds one item (its document node).
-func (w *ItemWriter) Write(doc *yaml.Node) error {
-	w.tmp.Reset()
-	enc := yaml.NewEncoder(&w.tmp)
+// WriteItem writes one item (its document node) into out as the whole-document encoder would
+// write it inside "items:": as a document of its own, shifted right and marked with "- ". tmp is
+// scratch space.
+func WriteItem(doc *yaml.Node, out, tmp *bytes.Buffer) error {
+	tmp.Reset()
+	enc := yaml.NewEncoder(tmp)
 	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
 	if err := enc.Close(); err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
-	out := w.tmp.Bytes()
-	for i := 0; i < len(out); {
-		l := lineAt(out, i)
+	text := tmp.Bytes()
+	for i := 0; i < len(text); {
+		l := lineAt(text, i)
 		switch {
 		case i == 0:
-			w.write(dash)
+			out.Write(dash)
 		case len(l) > 1:
-			w.write(indent)
+			out.Write(indent)
 		}
-		w.write(l)
+		out.Write(l)
 		i += len(l)
 	}
 	return nil
