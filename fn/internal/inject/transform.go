@@ -234,6 +234,10 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
 	}
 	if len(libs) > 0 {
 		added = append(added, injectLibs(init)...)
+		// A skip reported by an earlier render no longer holds.
+		if p.t.RemoveAnnotation(annotationInjectionError) {
+			p.changed = true
+		}
 	}
 	return libs, p.markSafeToEvict(added)
 }

@@ -221,3 +221,18 @@ func (t *Template) SetAnnotation(key, value string) error {
 	yamltree.Set(ann, key, yamltree.Str(value))
 	return nil
 }
+
+// RemoveAnnotation deletes an annotation of the template; it reports whether there was one.
+func (t *Template) RemoveAnnotation(key string) bool {
+	ann := yamltree.Path(t.Node, "metadata", "annotations")
+	if ann == nil || ann.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(ann.Content); i += 2 {
+		if ann.Content[i].Value == key {
+			ann.Content = append(ann.Content[:i], ann.Content[i+2:]...)
+			return true
+		}
+	}
+	return false
+}
