@@ -137,10 +137,17 @@ func (s *Split) ItemText(i int, buf *bytes.Buffer) []byte {
 
 // ReadItem parses one item's text. It refuses what the whole-document path must handle: a parse
 // error, an item that is not a mapping, anchors and aliases (they may cross items).
+//
+// Trailing text after the item ("- {}0") is refused too: yaml.Unmarshal would read the first
+// document and drop the rest, where the whole ResourceList would not parse.
 func ReadItem(text []byte) (*Object, *yaml.Node, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(text, &doc); err != nil {
+	var doc, extra yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	if err := dec.Decode(&doc); err != nil {
 		return nil, nil, err
+	}
+	if !errors.Is(dec.Decode(&extra), io.EOF) {
+		return nil, nil, errShape
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || hasAnchors(&doc) {
 		return nil, nil, errShape
