@@ -62,3 +62,18 @@ func FuzzSplitPath(f *testing.F) {
 		}
 	})
 }
+
+// Text that means one thing inside the ResourceList and another in an item of its own.
+func TestSplitPathRefusesContextDependentText(t *testing.T) {
+	for _, in := range []string{
+		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: b\n  ...\n",
+		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: b\n  ---\n",
+		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: b\n  %YAML 1.2\n",
+		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {}0\n",
+		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n-  a: b\n",
+	} {
+		if _, ok, _ := processSplit([]byte(in), io.Discard); ok {
+			t.Errorf("the fast path took %q", in)
+		}
+	}
+}

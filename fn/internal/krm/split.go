@@ -68,12 +68,12 @@ func SplitResourceList(in []byte) (*Split, bool) {
 		blank := len(bytes.TrimSpace(l)) == 0
 		switch {
 		case bytes.HasPrefix(l, []byte("- ")):
-			if len(l) < 3 || l[2] == ' ' || l[2] == '\t' || l[2] == '\n' || l[2] == '\r' {
+			if len(l) < 3 || l[2] == ' ' || l[2] == '\t' || l[2] == '\n' || l[2] == '\r' || marksDocument(l[2:]) {
 				return nil, false // the item's content must start right after "- "
 			}
 			s.items = append(s.items, [2]int{end, end + len(l)})
 		case blank || bytes.HasPrefix(l, []byte("  ")):
-			if len(s.items) == 0 {
+			if len(s.items) == 0 || marksDocument(l[min(2, len(l)):]) {
 				return nil, false
 			}
 			s.items[len(s.items)-1][1] = end + len(l)
@@ -113,6 +113,12 @@ done:
 		s.FunctionConfig = &Object{Node: fc}
 	}
 	return s, true
+}
+
+// marksDocument reports a line that, moved to column 0 in an item of its own, would start or end
+// a document or be a directive: inside the ResourceList it is text, on its own it is not.
+func marksDocument(l []byte) bool {
+	return bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("...")) || bytes.HasPrefix(l, []byte("%"))
 }
 
 // Len is the number of items.
