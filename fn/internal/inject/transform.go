@@ -167,48 +167,15 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 // mutate adds to a checked pod the env block, the agent volumes and the libraries, and returns
 // the libraries it injected.
 func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
-	m, err := tr.methodFor(p, warn)
+	lp, err := tr.planLibraries(p, warn)
 	if err != nil {
 		return nil, err
 	}
-	choice, err := tr.chooseLibraries(p, m, warn)
-	if err != nil {
-		return nil, err
-	}
-	libs := choice.libs
-	var init initSettings
-	var injectLibs func(initSettings) []string
-	var block []envVar
-	if len(libs) > 0 {
-		res, tooLow, err := tr.initResources(p)
-		if err != nil {
-			return nil, err
-		}
-		if injectLibs, err = m.plan(p, libs, warn); err != nil {
-			return nil, err
-		}
-		libConfig, err := tr.libConfigEnv(p, libs)
-		if err != nil {
-			return nil, err
-		}
-		init = initSettings{resources: res, securityContext: tr.initSecurityContext(p)}
-		if tooLow != "" {
-			warn(p.t.Field("spec"), "no library injected: %s", tooLow)
-			if err := p.setAnnotation(annotationInjectionError, tooLow); err != nil {
-				return nil, err
-			}
-			libs = nil
-		}
-		if len(libs) > 0 {
-			block = append(append(tr.installEnv(choice.singleStep), libConfig...), tr.switchEnv(libs)...)
-		}
-	}
-
 	tags, err := tr.tagsEnv(p.t)
 	if err != nil {
 		return nil, err
 	}
-	block = append(block, tags...)
+	block := append(lp.env, tags...)
 	var volumes []volume
 	if tr.cfg.Agent.Enabled {
 		label, err := p.t.Label(labelMode)
@@ -232,14 +199,58 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
 			added = append(added, v.name)
 		}
 	}
-	if len(libs) > 0 {
-		added = append(added, injectLibs(init)...)
+	if len(lp.libs) > 0 {
+		added = append(added, lp.inject(lp.init)...)
 		// A skip reported by an earlier render no longer holds.
 		if p.t.RemoveAnnotation(annotationInjectionError) {
 			p.changed = true
 		}
 	}
-	return libs, p.markSafeToEvict(added)
+	return lp.libs, p.markSafeToEvict(added)
+}
+
+// libraryPlan is what a template's libraries take, worked out before anything is edited.
+type libraryPlan struct {
+	libs []library
+	// env opens the env block: install type, library settings, switches.
+	env    []envVar
+	init   initSettings
+	inject func(initSettings) []string
+}
+
+// planLibraries chooses the template's libraries and checks that they can go in. When the pod's
+// limits are too low for them, it notes the skip on the template and plans no library.
+func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error) {
+	m, err := tr.methodFor(p, warn)
+	if err != nil {
+		return libraryPlan{}, err
+	}
+	choice, err := tr.chooseLibraries(p, m, warn)
+	if err != nil || len(choice.libs) == 0 {
+		return libraryPlan{}, err
+	}
+	res, tooLow, err := tr.initResources(p)
+	if err != nil {
+		return libraryPlan{}, err
+	}
+	inject, err := m.plan(p, choice.libs, warn)
+	if err != nil {
+		return libraryPlan{}, err
+	}
+	settings, err := tr.libConfigEnv(p, choice.libs)
+	if err != nil {
+		return libraryPlan{}, err
+	}
+	if tooLow != "" {
+		warn(p.t.Field("spec"), "no library injected: %s", tooLow)
+		return libraryPlan{}, p.setAnnotation(annotationInjectionError, tooLow)
+	}
+	return libraryPlan{
+		libs:   choice.libs,
+		env:    append(append(tr.installEnv(choice.singleStep), settings...), tr.switchEnv(choice.libs)...),
+		init:   initSettings{resources: res, securityContext: tr.initSecurityContext(p)},
+		inject: inject,
+	}, nil
 }
 
 // report turns an error about o into an error result with its field path when it has one.
