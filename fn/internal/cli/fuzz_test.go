@@ -12,6 +12,7 @@ import (
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/inject"
 	"inject-datadog/fn/internal/krm"
+	"inject-datadog/fn/internal/yamltree"
 )
 
 // seedGolden adds every golden case's input to the fuzz corpus.
@@ -48,7 +49,8 @@ func FuzzProcess(f *testing.F) {
 			t.Fatalf("resources changed:\n in %v\nout %v", before.Identities(), after.Identities())
 		}
 		if rs.HasErrors() {
-			if itemsOf(t, string(in)) != itemsOf(t, string(out)) {
+			// go-yaml may move a comment when it writes a document again; the data must not move.
+			if itemsData(t, string(in)) != itemsData(t, string(out)) {
 				t.Fatalf("an error was reported but the items changed")
 			}
 		} else {
@@ -112,4 +114,26 @@ func FuzzConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// itemsData encodes a ResourceList's items without their comments.
+func itemsData(t testing.TB, rl string) string {
+	t.Helper()
+	var d yaml.Node
+	if err := yaml.Unmarshal([]byte(rl), &d); err != nil {
+		t.Fatalf("does not parse: %v", err)
+	}
+	items := yamltree.Get(d.Content[0], "items")
+	if items == nil {
+		return ""
+	}
+	dropComments(items)
+	return string(encode(t, items))
+}
+
+func dropComments(n *yaml.Node) {
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	for _, c := range n.Content {
+		dropComments(c)
+	}
 }

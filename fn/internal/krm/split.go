@@ -88,6 +88,13 @@ done:
 	if len(s.items) == 0 {
 		return nil, false
 	}
+	// A comment that ends an item is a foot comment, which go-yaml places by what follows it:
+	// in an item of its own it would come out elsewhere than in the whole list.
+	for _, r := range s.items {
+		if endsWithComment(in[r[0]:r[1]]) {
+			return nil, false
+		}
+	}
 	var skel bytes.Buffer
 	skel.Write(in[:itemsAt])
 	skel.WriteString("items: " + itemsPlaceholder + "\n")
@@ -113,6 +120,22 @@ done:
 		s.FunctionConfig = &Object{Node: fc}
 	}
 	return s, true
+}
+
+// endsWithComment reports text whose last line with content is a comment.
+func endsWithComment(text []byte) bool {
+	for len(text) > 0 {
+		i := bytes.LastIndexByte(bytes.TrimRight(text, "\n"), '\n')
+		line := bytes.TrimSpace(text[i+1:])
+		if len(line) > 0 {
+			return line[0] == '#' || bytes.HasPrefix(line, []byte("- #"))
+		}
+		if i < 0 {
+			return false
+		}
+		text = text[:i]
+	}
+	return false
 }
 
 // marksDocument reports a line that, moved to column 0 in an item of its own, would start or end
