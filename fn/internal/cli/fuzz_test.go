@@ -58,8 +58,15 @@ func FuzzProcess(f *testing.F) {
 			if err != nil || rs2.HasErrors() {
 				t.Fatalf("the output, run again, failed: %v %v", err, rs2)
 			}
-			if itemsOf(t, string(out)) != itemsOf(t, string(again)) {
-				t.Fatalf("not idempotent:\n%s", diffLines(itemsOf(t, string(out)), itemsOf(t, string(again))))
+			// go-yaml alone does not always write a document back the same way twice: it moves
+			// some comments (after duplicate keys, at the end of a list). Where it does not hold
+			// still, only the data is compared.
+			first, second := itemsOf(t, string(out)), itemsOf(t, string(again))
+			if !roundTripsStably(in) {
+				first, second = itemsData(t, string(out)), itemsData(t, string(again))
+			}
+			if first != second {
+				t.Fatalf("not idempotent:\n%s", diffLines(first, second))
 			}
 		}
 		out2, _, _ := Process(in)
@@ -136,4 +143,28 @@ func dropComments(n *yaml.Node) {
 	for _, c := range n.Content {
 		dropComments(c)
 	}
+}
+
+// roundTripsStably reports whether go-yaml, reading and writing in twice with no change, writes
+// the same text both times.
+func roundTripsStably(in []byte) bool {
+	once, ok := roundTrip(in)
+	if !ok {
+		return false
+	}
+	twice, ok := roundTrip(once)
+	return ok && bytes.Equal(once, twice)
+}
+
+func roundTrip(in []byte) ([]byte, bool) {
+	var d yaml.Node
+	if err := yaml.Unmarshal(in, &d); err != nil {
+		return nil, false
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	if enc.Encode(&d) != nil || enc.Close() != nil {
+		return nil, false
+	}
+	return b.Bytes(), true
 }

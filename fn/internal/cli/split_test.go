@@ -72,6 +72,7 @@ func TestSplitPathRefusesContextDependentText(t *testing.T) {
 		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {}0\n",
 		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n-  a: b\n",
 		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: b\n  # foot\n",
+		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: \r b\n",
 	} {
 		if _, ok, _ := processSplit([]byte(in), io.Discard); ok {
 			t.Errorf("the fast path took %q", in)

@@ -46,6 +46,12 @@ func lineAt(in []byte, i int) []byte {
 // SplitResourceList cuts in into items, or returns false when the input is not in the plain shape
 // (the whole-document path then reads it, and reports what is wrong with it, if anything).
 func SplitResourceList(in []byte) (*Split, bool) {
+	// Lines are cut at "\n"; go-yaml also breaks lines at "\r", NEL, LS and PS.
+	for _, brk := range otherLineBreaks {
+		if bytes.Contains(in, brk) {
+			return nil, false
+		}
+	}
 	itemsAt, itemsEnd := -1, -1
 	for i := 0; i < len(in); {
 		l := lineAt(in, i)
@@ -121,6 +127,8 @@ done:
 	}
 	return s, true
 }
+
+var otherLineBreaks = [][]byte{[]byte("\r"), []byte("\u0085"), []byte("\u2028"), []byte("\u2029")}
 
 // endsWithComment reports text whose last line with content is a comment.
 func endsWithComment(text []byte) bool {
