@@ -2,8 +2,6 @@
 // what Datadog's admission webhook adds to pods (SPEC §2-§4), editing the YAML tree in place.
 package inject
 
-import "inject-datadog/fn/internal/config"
-
 // Labels and annotations read from pod templates.
 const (
 	labelEnabled        = "admission.datadoghq.com/enabled"
@@ -38,9 +36,9 @@ const (
 // injectedInitNames are the init containers the library injection adds, in either method, and
 // that Datadog's webhook adds too: they are never treated as the user's.
 var injectedInitNames = func() map[string]bool {
-	m := map[string]bool{"datadog-init-apm-inject": true}
-	for _, lang := range config.Languages {
-		m["datadog-lib-"+lang+"-init"] = true
+	m := map[string]bool{injectorInitName: true}
+	for _, l := range languages {
+		m[l.initName()] = true
 	}
 	return m
 }()
