@@ -63,11 +63,11 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 	byLang := map[string]*annotated{}
 	allLib, allField := false, ""
 	for _, a := range anns {
-		m := libraryKeyRe.FindStringSubmatch(strings.TrimPrefix(a.Key, annotationPrefix))
-		if m == nil {
+		key := libraryKeyRe.FindStringSubmatch(strings.TrimPrefix(a.Key, annotationPrefix))
+		if key == nil {
 			continue
 		}
-		ctr, lang, kind := m[1], m[2], m[3]
+		ctr, lang, kind := key[1], key[2], key[3]
 		if lang == "all" && ctr == "" && kind == "version" {
 			allLib, allField = true, a.Field
 			if a.Value != "latest" && a.Value != "default" {
