@@ -32,53 +32,11 @@ type ResourceList struct {
 // Read parses one ResourceList. An error here means there is nothing to write back: the input is
 // not YAML, not one document, or not a ResourceList.
 func Read(in []byte) (*ResourceList, error) {
-	errEmpty := errors.New("the input is empty: a ResourceList must be given on stdin (run me through kustomize or kpt, or see --help)")
-	if len(bytes.TrimSpace(in)) == 0 {
-		return nil, errEmpty
+	root, fc, err := parseRoot(in)
+	if err != nil {
+		return nil, err
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(in))
-	var docs []*yaml.Node
-	for {
-		var d yaml.Node
-		err := dec.Decode(&d)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("the input is not valid YAML: %w", err)
-		}
-		docs = append(docs, &d)
-	}
-	if len(docs) == 0 {
-		return nil, errEmpty
-	}
-	if len(docs) != 1 {
-		return nil, fmt.Errorf("the input must be exactly one YAML document, a ResourceList; found %d documents", len(docs))
-	}
-	root := docs[0]
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("the input must be a ResourceList mapping, found %s", yamltree.KindName(root))
-	}
-	if k := yamltree.Get(root, "kind"); k == nil || k.Value != kio.ResourceListKind {
-		got := "no kind"
-		if k != nil {
-			got = fmt.Sprintf("kind %q", k.Value)
-		}
-		return nil, fmt.Errorf("the input must be a ResourceList, found %s", got)
-	}
-	rl := &ResourceList{root: root}
-	if fc := yamltree.Get(root, "functionConfig"); fc != nil {
-		switch {
-		case fc.Kind == yaml.MappingNode:
-			rl.FunctionConfig = &Object{Node: fc}
-		case fc.ShortTag() == yaml.NodeTagNull:
-		default:
-			return nil, fmt.Errorf("functionConfig must be a map, found %s", yamltree.KindName(fc))
-		}
-	}
+	rl := &ResourceList{root: root, FunctionConfig: fc}
 	items := yamltree.Get(root, "items")
 	switch {
 	case items == nil || items.ShortTag() == yaml.NodeTagNull:
@@ -94,6 +52,56 @@ func Read(in []byte) (*ResourceList, error) {
 		}
 	}
 	return rl, nil
+}
+
+// parseRoot decodes in, which must be exactly one YAML document holding a ResourceList mapping,
+// and returns the mapping and its functionConfig (nil when absent or null).
+func parseRoot(in []byte) (*yaml.Node, *Object, error) {
+	errEmpty := errors.New("the input is empty: a ResourceList must be given on stdin (run me through kustomize or kpt, or see --help)")
+	if len(bytes.TrimSpace(in)) == 0 {
+		return nil, nil, errEmpty
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(in))
+	var docs []*yaml.Node
+	for {
+		var d yaml.Node
+		err := dec.Decode(&d)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("the input is not valid YAML: %w", err)
+		}
+		docs = append(docs, &d)
+	}
+	if len(docs) == 0 {
+		return nil, nil, errEmpty
+	}
+	if len(docs) != 1 {
+		return nil, nil, fmt.Errorf("the input must be exactly one YAML document, a ResourceList; found %d documents", len(docs))
+	}
+	root := docs[0]
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("the input must be a ResourceList mapping, found %s", yamltree.KindName(root))
+	}
+	if k := yamltree.Get(root, "kind"); k == nil || k.Value != kio.ResourceListKind {
+		got := "no kind"
+		if k != nil {
+			got = fmt.Sprintf("kind %q", k.Value)
+		}
+		return nil, nil, fmt.Errorf("the input must be a ResourceList, found %s", got)
+	}
+	fc := yamltree.Get(root, "functionConfig")
+	switch {
+	case fc == nil || fc.ShortTag() == yaml.NodeTagNull:
+		return root, nil, nil
+	case fc.Kind != yaml.MappingNode:
+		return nil, nil, fmt.Errorf("functionConfig must be a map, found %s", yamltree.KindName(fc))
+	}
+	return root, &Object{Node: fc}, nil
 }
 
 // Write prints the ResourceList with results appended to any results already present (an earlier

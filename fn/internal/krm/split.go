@@ -7,8 +7,6 @@ import (
 	"io"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-
-	"inject-datadog/fn/internal/yamltree"
 )
 
 // The fast path. go-yaml's emitter holds every event of a document until the document ends, and
@@ -105,26 +103,11 @@ done:
 	skel.Write(in[:itemsAt])
 	skel.WriteString("items: " + itemsPlaceholder + "\n")
 	skel.Write(in[end:])
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(skel.Bytes()))
-	if err := dec.Decode(&doc); err != nil || len(doc.Content) != 1 {
+	root, fc, err := parseRoot(skel.Bytes())
+	if err != nil {
 		return nil, false
 	}
-	var extra yaml.Node
-	if !errors.Is(dec.Decode(&extra), io.EOF) {
-		return nil, false
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode || yamltree.Get(root, "kind") == nil || yamltree.Get(root, "kind").Value != "ResourceList" {
-		return nil, false
-	}
-	s.skeleton = root
-	if fc := yamltree.Get(root, "functionConfig"); fc != nil {
-		if fc.Kind != yaml.MappingNode {
-			return nil, false
-		}
-		s.FunctionConfig = &Object{Node: fc}
-	}
+	s.skeleton, s.FunctionConfig = root, fc
 	return s, true
 }
 
