@@ -12,15 +12,13 @@ import (
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/inject"
 	"inject-datadog/fn/internal/krm"
-	"inject-datadog/fn/internal/yamltree"
 )
 
 // seedGolden adds every golden case's input to the fuzz corpus.
 func seedGolden(f *testing.F) [][]byte {
-	cases, _ := os.ReadDir("testdata/golden")
 	var inputs [][]byte
-	for _, c := range cases {
-		in := goldenInput(f, filepath.Join("testdata/golden", c.Name()))
+	for _, c := range goldenCases(f) {
+		in := goldenInput(f, c.dir)
 		f.Add(in)
 		inputs = append(inputs, in)
 	}
@@ -121,28 +119,6 @@ func FuzzConfig(f *testing.F) {
 			}
 		}
 	})
-}
-
-// itemsData encodes a ResourceList's items without their comments.
-func itemsData(t testing.TB, rl string) string {
-	t.Helper()
-	var d yaml.Node
-	if err := yaml.Unmarshal([]byte(rl), &d); err != nil {
-		t.Fatalf("does not parse: %v", err)
-	}
-	items := yamltree.Get(d.Content[0], "items")
-	if items == nil {
-		return ""
-	}
-	dropComments(items)
-	return string(encode(t, items))
-}
-
-func dropComments(n *yaml.Node) {
-	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
-	for _, c := range n.Content {
-		dropComments(c)
-	}
 }
 
 // roundTripsStably reports whether go-yaml, reading and writing in twice with no change, writes

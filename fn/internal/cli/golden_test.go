@@ -23,13 +23,9 @@ import (
 // The exit code must be 1 exactly when stderr reports an error. UPDATE_GOLDEN=1 rewrites the
 // expected files; review the diff before committing it.
 func TestGolden(t *testing.T) {
-	cases, err := os.ReadDir("testdata/golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
-		dir := filepath.Join("testdata/golden", c.Name())
-		t.Run(c.Name(), func(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		dir := c.dir
+		t.Run(c.name, func(t *testing.T) {
 			in := goldenInput(t, dir)
 			out, stderr, code := run(in)
 			compareGolden(t, filepath.Join(dir, "expected.yaml"), out)
@@ -53,7 +49,7 @@ func TestGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("second run failed")
 			}
-			if a, b := items(t, out), items(t, again); a != b {
+			if a, b := itemsOf(t, out), itemsOf(t, again); a != b {
 				t.Errorf("second run changed the items:\n%s", diffLines(a, b))
 			}
 			// Deterministic: the same input gives the same bytes.
@@ -62,6 +58,22 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goldenCase is a directory of testdata/golden.
+type goldenCase struct{ name, dir string }
+
+func goldenCases(t testing.TB) []goldenCase {
+	t.Helper()
+	entries, err := os.ReadDir("testdata/golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := make([]goldenCase, len(entries))
+	for i, e := range entries {
+		cases[i] = goldenCase{e.Name(), filepath.Join("testdata/golden", e.Name())}
+	}
+	return cases
 }
 
 func run(in []byte) (stdout, stderr string, code int) {
@@ -158,8 +170,32 @@ func withoutResults(t testing.TB, out string) []byte {
 	return encode(t, r)
 }
 
-func items(t testing.TB, out string) string {
-	return string(encode(t, yamltree.Get(root(t, out), "items")))
+// itemsOf encodes a ResourceList's items, to compare input and output.
+func itemsOf(t testing.TB, rl string) string {
+	t.Helper()
+	items := yamltree.Get(root(t, rl), "items")
+	if items == nil {
+		return ""
+	}
+	return string(encode(t, items))
+}
+
+// itemsData encodes a ResourceList's items without their comments.
+func itemsData(t testing.TB, rl string) string {
+	t.Helper()
+	items := yamltree.Get(root(t, rl), "items")
+	if items == nil {
+		return ""
+	}
+	dropComments(items)
+	return string(encode(t, items))
+}
+
+func dropComments(n *yaml.Node) {
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	for _, c := range n.Content {
+		dropComments(c)
+	}
 }
 
 // diffLines shows the first lines where two texts differ, with a little context.

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/kustomize/kyaml/yaml"
-
 	"inject-datadog/fn/internal/yamltree"
 )
 
@@ -183,18 +181,4 @@ func checkErrorResult(t *testing.T, out, field string) {
 		return
 	}
 	t.Errorf("no error result with field %q in:\n%s", field, encode(t, results))
-}
-
-// itemsOf encodes a ResourceList's items, to compare input and output.
-func itemsOf(t testing.TB, rl string) string {
-	t.Helper()
-	var d yaml.Node
-	if err := yaml.Unmarshal([]byte(rl), &d); err != nil {
-		t.Fatalf("does not parse: %v", err)
-	}
-	items := yamltree.Get(d.Content[0], "items")
-	if items == nil {
-		return ""
-	}
-	return string(encode(t, items))
 }

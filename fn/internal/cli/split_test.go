@@ -3,22 +3,19 @@ package cli
 import (
 	"bytes"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
 // The item-by-item path must write exactly the bytes of the whole-document path. Every golden
 // input that runs without error is in the plain shape, so each must take the fast path.
 func TestSplitPathMatchesWholeDocument(t *testing.T) {
-	cases, _ := os.ReadDir("testdata/golden")
 	fast := 0
-	for _, c := range cases {
-		in := goldenInput(t, filepath.Join("testdata/golden", c.Name()))
+	for _, c := range goldenCases(t) {
+		in := goldenInput(t, c.dir)
 		whole, wholeRs, err := processWhole(in)
 		if err != nil || wholeRs.HasErrors() {
 			if _, ok, _ := processSplit(in, io.Discard); ok {
-				t.Errorf("%s: the fast path accepted an input that fails", c.Name())
+				t.Errorf("%s: the fast path accepted an input that fails", c.name)
 			}
 			continue
 		}
@@ -29,12 +26,12 @@ func TestSplitPathMatchesWholeDocument(t *testing.T) {
 			continue // no items to cut out
 		}
 		if !ok {
-			t.Errorf("%s: the fast path refused a plain input", c.Name())
+			t.Errorf("%s: the fast path refused a plain input", c.name)
 			continue
 		}
 		fast++
 		if string(split) != string(whole) {
-			t.Errorf("%s: the fast path differs:\n%s", c.Name(), diffLines(string(whole), string(split)))
+			t.Errorf("%s: the fast path differs:\n%s", c.name, diffLines(string(whole), string(split)))
 		}
 	}
 	if fast < 50 {
