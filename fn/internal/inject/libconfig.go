@@ -46,6 +46,21 @@ type headerTag struct {
 	TagName string `json:"tag_name"`
 }
 
+func (m serviceMapping) pair() string { return m.FromKey + ":" + m.ToName }
+func (h headerTag) pair() string      { return h.Header + ":" + h.TagName }
+
+// pairs writes each entry as "key:value"; nil stays nil, so that an absent setting stays absent.
+func pairs[T interface{ pair() string }](entries []T) []string {
+	if entries == nil {
+		return nil
+	}
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.pair()
+	}
+	return out
+}
+
 // vars turns the config into variables, in the order of the reference's table (Datadog's
 // ToEnvs), with its formatting: rates with two decimals, lists joined.
 func (c libConfig) vars() [][2]string {
@@ -81,21 +96,9 @@ func (c libConfig) vars() [][2]string {
 	}
 	integer("DD_TRACE_RATE_LIMIT", c.TracingRateLimit)
 	list("DD_TAGS", c.TracingTags, ",")
-	if c.TracingServiceMapping != nil {
-		pairs := make([]string, len(c.TracingServiceMapping))
-		for i, m := range c.TracingServiceMapping {
-			pairs[i] = m.FromKey + ":" + m.ToName
-		}
-		list("DD_TRACE_SERVICE_MAPPING", pairs, ", ")
-	}
+	list("DD_TRACE_SERVICE_MAPPING", pairs(c.TracingServiceMapping), ", ")
 	integer("DD_TRACE_AGENT_TIMEOUT", c.TracingAgentTimeout)
-	if c.TracingHeaderTags != nil {
-		pairs := make([]string, len(c.TracingHeaderTags))
-		for i, h := range c.TracingHeaderTags {
-			pairs[i] = h.Header + ":" + h.TagName
-		}
-		list("DD_TRACE_HEADER_TAGS", pairs, ", ")
-	}
+	list("DD_TRACE_HEADER_TAGS", pairs(c.TracingHeaderTags), ", ")
 	integer("DD_TRACE_PARTIAL_FLUSH_MIN_SPANS", c.TracingPartialFlushMinSpans)
 	boolean("DD_TRACE_DEBUG", c.TracingDebug)
 	str("DD_TRACE_LOG_LEVEL", c.TracingLogLevel)
