@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"inject-datadog/fn/internal/config"
@@ -70,13 +69,13 @@ func (tr *Transformer) agentVolumes(mode string) []volume {
 				"volumeAttributes", yamltree.Map("type", attrType))
 		}
 	}
-	hostPath := func(path string, typ corev1.HostPathType) func() (string, *yaml.Node) {
+	hostPath := func(path string, typ string) func() (string, *yaml.Node) {
 		return func() (string, *yaml.Node) {
-			return "hostPath", yamltree.Map("path", path, "type", string(typ))
+			return "hostPath", yamltree.Map("path", path, "type", typ)
 		}
 	}
 	if !a.TypeSocketVolumes {
-		src := hostPath(a.SocketPath, corev1.HostPathDirectoryOrCreate)
+		src := hostPath(a.SocketPath, "DirectoryOrCreate")
 		if mode == config.ModeCSI {
 			src = csi("DSDSocketDirectory")
 		}
@@ -84,7 +83,7 @@ func (tr *Transformer) agentVolumes(mode string) []volume {
 	}
 	dsd := strings.TrimPrefix(a.DogstatsdSocket, "unix://")
 	apm := strings.TrimPrefix(a.TraceAgentSocket, "unix://")
-	dsdSrc, apmSrc := hostPath(dsd, corev1.HostPathSocket), hostPath(apm, corev1.HostPathSocket)
+	dsdSrc, apmSrc := hostPath(dsd, "Socket"), hostPath(apm, "Socket")
 	if mode == config.ModeCSI {
 		dsdSrc, apmSrc = csi("DSDSocket"), csi("APMSocket")
 	}

@@ -12,6 +12,9 @@ const (
 	annotationSafeEvict = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes"
 )
 
+// namespaceKubeSystem is never mutated through an unlabelled route (README "Selection").
+const namespaceKubeSystem = "kube-system"
+
 // Environment variables of the agent connection and the standard tags.
 const (
 	envVersion       = "DD_VERSION"

@@ -3,7 +3,6 @@ package inject
 import (
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -13,22 +12,32 @@ import (
 
 const annotationInjectionError = "apm.datadoghq.com/injection-error"
 
+// resourceName is a key of a container's resources.requests and limits.
+type resourceName string
+
+const (
+	resourceCPU    resourceName = "cpu"
+	resourceMemory resourceName = "memory"
+	// restartPolicyAlways marks a sidecar init container, counted with the containers.
+	restartPolicyAlways = "Always"
+)
+
 // minimums below which Datadog refuses to inject: the copy would not fit in the pod's limits.
-var minimums = map[corev1.ResourceName]resource.Quantity{
-	corev1.ResourceCPU:    resource.MustParse("50m"),
-	corev1.ResourceMemory: resource.MustParse("100Mi"),
+var minimums = map[resourceName]resource.Quantity{
+	resourceCPU:    resource.MustParse("50m"),
+	resourceMemory: resource.MustParse("100Mi"),
 }
 
-var resourceNames = []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory}
+var resourceNames = []resourceName{resourceCPU, resourceMemory}
 
 // initResources decides the injected init containers' resources (SPEC §5): the configured
 // quantity as request and limit, else Datadog's formula over the template before injection. It
 // returns the resources node (nil when nothing applies) or, when a computed limit is below
 // Datadog's minimum, the injection-error message.
 func (tr *Transformer) initResources(p *pod) (node *yaml.Node, tooLow string, err error) {
-	configured := map[corev1.ResourceName]string{
-		corev1.ResourceCPU:    tr.cfg.Libraries.Resources.CPU,
-		corev1.ResourceMemory: tr.cfg.Libraries.Resources.Memory,
+	configured := map[resourceName]string{
+		resourceCPU:    tr.cfg.Libraries.Resources.CPU,
+		resourceMemory: tr.cfg.Libraries.Resources.Memory,
 	}
 	limits, requests := yamltree.Map(), yamltree.Map()
 	for _, name := range resourceNames {
@@ -73,7 +82,7 @@ func (tr *Transformer) initResources(p *pod) (node *yaml.Node, tooLow string, er
 // podRequirement is Datadog's formula for one resource: the larger of the biggest ordinary init
 // container (they run one at a time) and the sum of the containers and sidecar init containers
 // (restartPolicy: Always; they run together), for requests and limits each.
-func podRequirement(p *pod, name corev1.ResourceName) (req, lim resource.Quantity, err error) {
+func podRequirement(p *pod, name resourceName) (req, lim resource.Quantity, err error) {
 	var maxInitReq, maxInitLim, sumReq, sumLim resource.Quantity
 	for _, c := range p.containers {
 		r, l, err := containerQuantities(c, name)
@@ -103,7 +112,7 @@ func podRequirement(p *pod, name corev1.ResourceName) (req, lim resource.Quantit
 }
 
 // containerQuantities reads resources.requests and resources.limits of one resource.
-func containerQuantities(c *container, name corev1.ResourceName) (req, lim resource.Quantity, err error) {
+func containerQuantities(c *container, name resourceName) (req, lim resource.Quantity, err error) {
 	res := yamltree.Get(c.node, "resources")
 	read := func(kind string) (resource.Quantity, error) {
 		v := yamltree.Path(res, kind, string(name))
@@ -130,5 +139,5 @@ func containerQuantities(c *container, name corev1.ResourceName) (req, lim resou
 // isSidecar reports an init container that keeps running beside the containers.
 func isSidecar(c *container) bool {
 	rp := yamltree.Get(c.node, "restartPolicy")
-	return c.init && rp != nil && rp.Value == string(corev1.ContainerRestartPolicyAlways)
+	return c.init && rp != nil && rp.Value == restartPolicyAlways
 }

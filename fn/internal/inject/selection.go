@@ -3,8 +3,6 @@ package inject
 import (
 	"slices"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"inject-datadog/fn/internal/podtemplate"
 )
 
@@ -40,7 +38,7 @@ func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, 
 		return notSelected, nil
 	case slices.Contains(sel.EnabledNamespaces, ns):
 		return byEnabledNamespace, nil
-	case ns == metav1.NamespaceSystem || ns == tr.cfg.AgentNamespace:
+	case ns == namespaceKubeSystem || ns == tr.cfg.AgentNamespace:
 		return notSelected, nil
 	case sel.MutateUnlabelled:
 		return byMutateUnlabelled, nil

@@ -3,11 +3,14 @@
 package podtemplate
 
 import (
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
-
 	"inject-datadog/fn/internal/config"
+)
+
+// API groups of the built-in kinds.
+const (
+	groupCore  = ""
+	groupApps  = "apps"
+	groupBatch = "batch"
 )
 
 // kindPath says where a kind keeps its pod template. An empty path means the object is the pod.
@@ -22,15 +25,15 @@ var specTemplate = []string{"spec", "template"}
 
 // builtin are the kinds of SPEC §1.
 var builtin = []kindPath{
-	{group: corev1.GroupName, kind: "Pod"},
-	{group: corev1.GroupName, kind: "PodTemplate", path: []string{"template"}},
-	{group: corev1.GroupName, kind: "ReplicationController", path: specTemplate},
-	{group: appsv1.GroupName, kind: "Deployment", path: specTemplate},
-	{group: appsv1.GroupName, kind: "StatefulSet", path: specTemplate},
-	{group: appsv1.GroupName, kind: "DaemonSet", path: specTemplate},
-	{group: appsv1.GroupName, kind: "ReplicaSet", path: specTemplate},
-	{group: batchv1.GroupName, kind: "Job", path: specTemplate},
-	{group: batchv1.GroupName, kind: "CronJob", path: []string{"spec", "jobTemplate", "spec", "template"}},
+	{group: groupCore, kind: "Pod"},
+	{group: groupCore, kind: "PodTemplate", path: []string{"template"}},
+	{group: groupCore, kind: "ReplicationController", path: specTemplate},
+	{group: groupApps, kind: "Deployment", path: specTemplate},
+	{group: groupApps, kind: "StatefulSet", path: specTemplate},
+	{group: groupApps, kind: "DaemonSet", path: specTemplate},
+	{group: groupApps, kind: "ReplicaSet", path: specTemplate},
+	{group: groupBatch, kind: "Job", path: specTemplate},
+	{group: groupBatch, kind: "CronJob", path: []string{"spec", "jobTemplate", "spec", "template"}},
 	{group: "argoproj.io", kind: "Rollout", path: specTemplate},
 }
 

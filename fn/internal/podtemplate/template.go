@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"inject-datadog/fn/internal/krm"
@@ -50,6 +49,9 @@ func (k *Kinds) Find(o *krm.Object) (*Template, error) {
 	return t, nil
 }
 
+// namespaceDefault is where an object without metadata.namespace lands.
+const namespaceDefault = "default"
+
 // FieldError is a problem at a field path of the resource.
 type FieldError struct {
 	Field, Message string
@@ -75,7 +77,7 @@ func (t *Template) Namespace() string {
 	if ns := t.Object.Namespace(); ns != "" {
 		return ns
 	}
-	return corev1.NamespaceDefault
+	return namespaceDefault
 }
 
 // Spec is the template's spec mapping, nil when it has none.
