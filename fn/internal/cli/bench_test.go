@@ -15,7 +15,7 @@ func BenchmarkProcess(b *testing.B) {
 			b.SetBytes(int64(len(in)))
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, rs, err := Process(in); err != nil || rs.HasErrors() {
+				if _, rs, err := process(in); err != nil || rs.HasErrors() {
 					b.Fatalf("failed: %v %v", err, rs)
 				}
 			}

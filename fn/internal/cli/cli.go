@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"strings"
 
 	"inject-datadog/fn/internal/krm"
 )
@@ -14,18 +15,34 @@ var Version = "dev"
 //go:embed usage.txt
 var usage string
 
+// options are the command-line flags; every setting of the transform itself comes from the
+// functionConfig, or from the --config file in stream mode.
+type options struct {
+	config  string
+	verbose bool
+}
+
 // Main runs the command and returns its exit code: 0 on success, 1 when any error was reported.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "--help", "-h", "help":
+	var opts options
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--help" || arg == "-h" || arg == "help":
 			fmt.Fprint(stdout, usage)
 			return 0
-		case "--version", "version":
+		case arg == "--version" || arg == "version":
 			fmt.Fprintf(stdout, "inject-datadog %s\n", Version)
 			return 0
+		case arg == "--verbose" || arg == "-v":
+			opts.verbose = true
+		case arg == "--config" && i+1 < len(args):
+			i++
+			opts.config = args[i]
+		case strings.HasPrefix(arg, "--config="):
+			opts.config = strings.TrimPrefix(arg, "--config=")
 		default:
-			fmt.Fprintf(stderr, "inject-datadog: error: unknown argument %q: the function takes its settings from the functionConfig, see --help\n", args[0])
+			fmt.Fprintf(stderr, "inject-datadog: error: unknown argument %q: the flags are --config FILE, --verbose, --help and --version (see --help)\n", arg)
 			return 1
 		}
 	}
@@ -34,13 +51,25 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "inject-datadog: error: reading stdin: %v\n", err)
 		return 1
 	}
+	if !krm.LooksLikeResourceList(in) {
+		return runStream(in, opts, stdout, stderr)
+	}
+	if opts.config != "" {
+		fmt.Fprintln(stderr, "inject-datadog: error: --config is for plain YAML streams: a ResourceList carries its own functionConfig")
+		return 1
+	}
 	rs, err := ProcessTo(in, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "inject-datadog: error: %v\n", err)
 		return 1
 	}
+	return report(rs, false, stderr)
+}
+
+// report writes the results to stderr, the summary too when verbose, and returns the exit code.
+func report(rs krm.Results, verbose bool, stderr io.Writer) int {
 	for _, r := range rs {
-		if r.Severity != "info" {
+		if r.Severity != "info" || verbose {
 			fmt.Fprintln(stderr, krm.Line(r))
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -31,7 +32,7 @@ func seedGolden(f *testing.F) [][]byte {
 func FuzzProcess(f *testing.F) {
 	seedGolden(f)
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, rs, err := Process(in)
+		out, rs, err := process(in)
 		if err != nil {
 			return // not a ResourceList: reported, nothing written
 		}
@@ -43,8 +44,8 @@ func FuzzProcess(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the output does not parse: %v\n%s", err, out)
 		}
-		if !slices.Equal(before.Identities(), after.Identities()) {
-			t.Fatalf("resources changed:\n in %v\nout %v", before.Identities(), after.Identities())
+		if !slices.Equal(identities(before), identities(after)) {
+			t.Fatalf("resources changed:\n in %v\nout %v", identities(before), identities(after))
 		}
 		if rs.HasErrors() {
 			// go-yaml may move a comment when it writes a document again; the data must not move.
@@ -52,7 +53,7 @@ func FuzzProcess(f *testing.F) {
 				t.Fatalf("an error was reported but the items changed")
 			}
 		} else {
-			again, rs2, err := Process(withoutResults(t, string(out)))
+			again, rs2, err := process(withoutResults(t, string(out)))
 			if err != nil || rs2.HasErrors() {
 				t.Fatalf("the output, run again, failed: %v %v", err, rs2)
 			}
@@ -67,7 +68,7 @@ func FuzzProcess(f *testing.F) {
 				t.Fatalf("not idempotent:\n%s", diffLines(first, second))
 			}
 		}
-		out2, _, _ := Process(in)
+		out2, _, _ := process(in)
 		if !bytes.Equal(out, out2) {
 			t.Fatalf("two runs gave different output")
 		}
@@ -102,7 +103,7 @@ func FuzzConfig(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rs, _ := inject.New(cfg).Run(rl.Items)
+			rs, _, _ := inject.New(cfg).Run(rl.Items)
 			if rs.HasErrors() {
 				continue
 			}
@@ -119,6 +120,15 @@ func FuzzConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// identities lists "apiVersion/kind/namespace/name" of every item.
+func identities(rl *krm.ResourceList) []string {
+	ids := make([]string, 0, len(rl.Items))
+	for _, o := range rl.Items {
+		ids = append(ids, strings.Join([]string{o.APIVersion(), o.Kind(), o.Namespace(), o.Name()}, "/"))
+	}
+	return ids
 }
 
 // roundTripsStably reports whether go-yaml, reading and writing in twice with no change, writes

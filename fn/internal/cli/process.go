@@ -1,5 +1,6 @@
-// Package cli is the command: it reads the ResourceList from stdin, runs the transform, writes the
-// ResourceList to stdout and every error and warning to stderr, and sets the exit code.
+// Package cli is the command: it reads a ResourceList (or a plain stream of objects) from stdin,
+// runs the transform, writes the result to stdout and every error and warning to stderr, and
+// sets the exit code.
 package cli
 
 import (
@@ -8,124 +9,177 @@ import (
 	"io"
 	"runtime"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/inject"
 	"inject-datadog/fn/internal/krm"
+	"inject-datadog/fn/internal/yamltree"
 )
 
-// Process is the whole function, bytes in and bytes out. err means the input could not be read as
-// a ResourceList, and there is no output. Otherwise out is the ResourceList to print: when any
-// result is an error, its items are the input's, unchanged, so that nothing half-done escapes.
+// ProcessTo is the whole function on a ResourceList, bytes in and bytes out to w. err means the
+// input could not be read as a ResourceList, and nothing is written. Otherwise w receives the
+// ResourceList, once the run is over: an item the run did not change keeps its bytes, and when
+// any result is an error every item keeps its bytes, so that nothing half-done escapes.
 //
 // Inputs in the plain shape that kustomize and kpt write go item by item (processSplit), which
-// takes a fraction of the memory; the rest, and every run that reports an error, go through the
-// whole document (processWhole). Both give the same bytes.
-func Process(in []byte) (out []byte, rs krm.Results, err error) {
-	var buf bytes.Buffer
-	rs, err = ProcessTo(in, &buf)
-	if err != nil {
-		return nil, nil, err
-	}
-	return buf.Bytes(), rs, nil
-}
-
-// ProcessTo is Process writing to w, which saves a copy of the output. Nothing is written when
-// err is not nil, nor before the run is over: w receives a whole ResourceList or nothing.
+// takes a fraction of the memory; the rest go through the whole document (processWhole). Both
+// give the same bytes.
 func ProcessTo(in []byte, w io.Writer) (krm.Results, error) {
 	rs, ok, err := processSplit(in, w)
 	if ok || err != nil {
 		return rs, err
 	}
-	out, rs, err := processWhole(in)
+	return processWhole(in, w)
+}
+
+// processWhole reads, mutates and writes the ResourceList as one YAML document. When the input
+// is in the plain shape after all (an item's aliases name another item's anchors, or an item is
+// not a map), items are written one by one as processSplit writes them.
+func processWhole(in []byte, w io.Writer) (krm.Results, error) {
+	rl, err := krm.Read(in)
 	if err != nil {
 		return nil, err
 	}
-	_, err = w.Write(out)
-	return rs, err
-}
-
-// processWhole reads, mutates and writes the ResourceList as one YAML document.
-func processWhole(in []byte) (out []byte, rs krm.Results, err error) {
-	rl, err := krm.Read(in)
-	if err != nil {
-		return nil, nil, err
-	}
-	rs = append(rs, rl.Problems...)
+	rs := append(krm.Results{}, rl.Problems...)
 	cfg, cerrs := parseConfig(rl.FunctionConfig)
 	for _, e := range cerrs {
 		rs.Errorf(rl.FunctionConfig, e.Field, "%s", e.Message)
 	}
-	var summary *inject.Summary
+	var changed []bool
 	if cfg != nil {
-		runResults, sum := inject.New(cfg).Run(rl.Items)
-		rs, summary = append(rs, runResults...), &sum
+		var runResults krm.Results
+		var sum inject.Summary
+		runResults, changed, sum = inject.New(cfg).Run(rl.Items)
+		rs = append(rs, runResults...)
+		rs.Infof("%s", sum.Message(rs.HasErrors()))
 	}
-	rolledBack := rs.HasErrors()
-	if summary != nil {
-		rs.Infof("%s", summary.Message(rolledBack))
+	s, split := krm.SplitResourceList(in)
+	if split && s.Len() != len(rl.Items) {
+		split = false
 	}
-	if rolledBack {
+	if split && !rs.HasErrors() {
+		for _, o := range rl.Items {
+			if !yamltree.SelfContained(o.Node) {
+				split = false // an edit may have changed another item's aliases
+			}
+		}
+	}
+	if split {
+		var items krm.ItemWriter
+		var tmp bytes.Buffer
+		for i, o := range rl.Items {
+			if rs.HasErrors() || !changed[i] {
+				items.Append(s.Raw(i))
+				continue
+			}
+			var text bytes.Buffer
+			if err := krm.WriteItem(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{o.Node}}, &text, &tmp); err != nil {
+				return nil, err
+			}
+			items.Append(text.Bytes())
+		}
+		if ok, err := s.Output(w, &items, rs); ok || err != nil {
+			return rs, err
+		}
+	}
+	if rs.HasErrors() {
 		// Start again from the input: the items go out exactly as they came in.
 		if rl, err = krm.Read(in); err != nil {
-			return nil, nil, fmt.Errorf("re-reading the input: %w", err)
+			return nil, fmt.Errorf("re-reading the input: %w", err)
 		}
 	}
 	var buf bytes.Buffer
 	if err := rl.Write(&buf, rs); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return buf.Bytes(), rs, nil
+	_, err = w.Write(buf.Bytes())
+	return rs, err
 }
 
-// processSplit mutates the items and writes them to w; ok is false, and nothing is written, when
-// the input is not in the plain shape or the run reports an error (the whole-document path then
-// redoes it). err is a failure to write. The items are independent, so they are read, mutated and
-// written on every core; they are collected in input order, which keeps the output the same.
+// processSplit mutates the items one by one and writes them to w; ok is false, and nothing is
+// written, when the input is not in the plain shape or an item cannot be read on its own (the
+// whole-document path then redoes it). err is a failure to write.
 func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 	s, ok := krm.SplitResourceList(in)
 	if !ok {
 		return nil, false, nil
 	}
 	cfg, cerrs := parseConfig(s.FunctionConfig)
-	if len(cerrs) > 0 {
-		return nil, false, nil
+	items := &krm.ItemWriter{}
+	for _, e := range cerrs {
+		rs.Errorf(s.FunctionConfig, e.Field, "%s", e.Message)
 	}
+	if cfg != nil {
+		if rs, items, ok = runItems(s, cfg); !ok {
+			return nil, false, nil
+		}
+	}
+	if rs.HasErrors() {
+		items = &krm.ItemWriter{}
+		for i := 0; i < s.Len(); i++ {
+			items.Append(s.Raw(i))
+		}
+	}
+	ok, err = s.Output(w, items, rs)
+	return rs, ok, err
+}
+
+// itemSource is a run's items as text: the items of a ResourceList, or the documents of a stream.
+type itemSource interface {
+	Len() int
+	// ItemText is item i as a YAML document of its own, to parse.
+	ItemText(i int, buf *bytes.Buffer) []byte
+	// Raw is item i as it is written back unchanged.
+	Raw(i int) []byte
+	// Encode writes item i, changed, into out; tmp is scratch space.
+	Encode(i int, doc *yaml.Node, out, tmp *bytes.Buffer) error
+	// File is where item i comes from, when its annotations cannot say.
+	File(i int) *fn.File
+}
+
+// runItems mutates the items of src for cfg. The items are independent, so they are read,
+// mutated and written on every core, and collected in input order, which keeps the output the
+// same. ok is false when an item cannot be read on its own. The summary closes the results.
+func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter, bool) {
 	tr := inject.New(cfg)
-	// Namespaces first: a restricted one changes the templates in it, wherever they come.
+	// Namespaces first: a restricted one changes the templates in it, wherever they come. The
+	// byte search only skips items that cannot be a Namespace or a List of them; what an item
+	// is, the parsed item says.
 	var namespaces []*krm.Object
 	var text bytes.Buffer
-	for i := 0; i < s.Len(); i++ {
-		if t := s.ItemText(i, &text); bytes.Contains(t, []byte("Namespace")) {
+	for i := 0; i < src.Len(); i++ {
+		if t := src.ItemText(i, &text); krm.MayHoldNamespace(t) {
 			o, _, err := krm.ReadItem(t)
 			if err != nil {
-				return nil, false, nil
+				return nil, nil, false
 			}
-			namespaces = append(namespaces, o)
+			if o != nil {
+				namespaces = append(namespaces, o)
+			}
 		}
 	}
 	tr.SetNamespaces(namespaces)
 
-	var items krm.ItemWriter
-	ok = true
-	for r := range mutateItems(s, tr) {
+	var rs krm.Results
+	items := &krm.ItemWriter{}
+	ok := true
+	for r := range mutateItems(src, tr) {
 		switch {
 		case !ok:
 		case r.failed:
-			ok = false // not in the plain shape after all: the whole-document path decides
+			ok = false
 		default:
 			rs = append(rs, r.results...)
-			ok = !rs.HasErrors()
 			items.Append(r.text)
 		}
 	}
 	if !ok {
-		return nil, false, nil
+		return nil, nil, false
 	}
-	rs.Infof("%s", tr.Summary().Message(false))
-	ok, err = s.Output(w, &items, rs)
-	return rs, ok, err
+	rs.Infof("%s", tr.Summary().Message(rs.HasErrors()))
+	return rs, items, true
 }
 
 // itemResult is one item, mutated and written.
@@ -137,7 +191,7 @@ type itemResult struct {
 
 // mutateItems runs the items through the transformer on every core and yields them in input
 // order. At most a few items per worker wait to be collected, so memory stays flat.
-func mutateItems(s *krm.Split, tr *inject.Transformer) <-chan itemResult {
+func mutateItems(src itemSource, tr *inject.Transformer) <-chan itemResult {
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
 		i   int
@@ -146,7 +200,7 @@ func mutateItems(s *krm.Split, tr *inject.Transformer) <-chan itemResult {
 	jobs := make(chan job)
 	ordered := make(chan chan itemResult, 4*workers)
 	go func() {
-		for i := 0; i < s.Len(); i++ {
+		for i := 0; i < src.Len(); i++ {
 			out := make(chan itemResult, 1)
 			ordered <- out
 			jobs <- job{i, out}
@@ -158,18 +212,7 @@ func mutateItems(s *krm.Split, tr *inject.Transformer) <-chan itemResult {
 		go func() {
 			var text, tmp bytes.Buffer
 			for j := range jobs {
-				o, doc, err := krm.ReadItem(s.ItemText(j.i, &text))
-				if err != nil {
-					j.out <- itemResult{failed: true}
-					continue
-				}
-				r := itemResult{results: tr.Object(o)}
-				var out bytes.Buffer
-				if err := krm.WriteItem(doc, &out, &tmp); err != nil {
-					r.failed = true
-				}
-				r.text = out.Bytes()
-				j.out <- r
+				j.out <- mutateItem(src, tr, j.i, &text, &tmp)
 			}
 		}()
 	}
@@ -181,6 +224,29 @@ func mutateItems(s *krm.Split, tr *inject.Transformer) <-chan itemResult {
 		close(results)
 	}()
 	return results
+}
+
+// mutateItem reads, mutates and writes item i. An item the transform leaves alone is written as
+// it came, byte for byte; an empty document (only comments) passes as it is.
+func mutateItem(src itemSource, tr *inject.Transformer, i int, text, tmp *bytes.Buffer) itemResult {
+	o, doc, err := krm.ReadItem(src.ItemText(i, text))
+	if err != nil {
+		return itemResult{failed: true}
+	}
+	if o == nil {
+		return itemResult{text: src.Raw(i)}
+	}
+	o.Source = src.File(i)
+	rs, changed := tr.Object(o)
+	r := itemResult{results: rs, text: src.Raw(i)}
+	if changed {
+		var out bytes.Buffer
+		if err := src.Encode(i, doc, &out, tmp); err != nil {
+			return itemResult{failed: true}
+		}
+		r.text = out.Bytes()
+	}
+	return r
 }
 
 func parseConfig(fc *krm.Object) (*config.Config, []config.Error) {

@@ -157,3 +157,38 @@ func seq(m *yaml.Node, key string) *yaml.Node {
 	}
 	return s
 }
+
+// ownPod gives the template its own copy of every aliased node that the mutations may write
+// into: the lists of containers, init containers and volumes, each container, its env (down to
+// the values a merge rewrites) and its volume mounts (README "YAML anchors and aliases").
+func ownPod(t *podtemplate.Template, tree *yamltree.Tree) {
+	spec := tree.OwnKey(t.Node, "spec")
+	for _, key := range []string{"containers", "initContainers"} {
+		list := tree.OwnKey(spec, key)
+		tree.OwnItems(list)
+		for _, c := range yamltree.Items(list) {
+			if env := tree.OwnKey(c, "env"); env != nil {
+				tree.OwnItems(env)
+				for _, e := range yamltree.Items(env) {
+					tree.OwnKey(e, "value")
+				}
+			}
+			tree.OwnItems(tree.OwnKey(c, "volumeMounts"))
+		}
+	}
+	tree.OwnKey(spec, "volumes")
+}
+
+// languages are the languages whose library init containers the pod holds.
+func (p *pod) languages() []string {
+	var out []string
+	for _, ic := range yamltree.Items(yamltree.Get(p.spec, "initContainers")) {
+		name := yamltree.Get(ic, "name")
+		for _, l := range languages {
+			if name != nil && name.Value == l.initName() {
+				out = append(out, l.name)
+			}
+		}
+	}
+	return out
+}

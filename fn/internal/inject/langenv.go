@@ -136,7 +136,7 @@ func (p *pod) mergeEnv(c *container, v langVar, cur *yaml.Node) {
 		return
 	}
 	if val != nil && val.Kind == yaml.ScalarNode {
-		val.Value, val.Tag = next, yaml.NodeTagString
+		yamltree.SetStr(val, next)
 	} else {
 		yamltree.Set(cur, "value", yamltree.Str(next))
 	}

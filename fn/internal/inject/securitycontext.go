@@ -1,6 +1,8 @@
 package inject
 
 import (
+	"maps"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"inject-datadog/fn/internal/krm"
@@ -17,6 +19,10 @@ const (
 func restrictedNamespaces(items []*krm.Object) map[string]bool {
 	ns := map[string]bool{}
 	for _, o := range items {
+		if list := krm.ListItems(o); list != nil {
+			maps.Copy(ns, restrictedNamespaces(list))
+			continue
+		}
 		if o.Kind() != "Namespace" || o.APIVersion() != "v1" {
 			continue
 		}

@@ -27,7 +27,7 @@ func template(t *testing.T, ns, label string) *podtemplate.Template {
 	if err := yaml.Unmarshal([]byte(src), &d); err != nil {
 		t.Fatal(err)
 	}
-	tpl, err := podtemplate.NewKinds(nil).Find(&krm.Object{Node: d.Content[0]})
+	tpl, _, err := podtemplate.NewKinds(nil).Find(&krm.Object{Node: d.Content[0]})
 	if err != nil || tpl == nil {
 		t.Fatalf("no template: %v", err)
 	}

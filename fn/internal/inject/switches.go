@@ -37,3 +37,14 @@ func (tr *Transformer) loadsAny(libs []library) func(c *container) bool {
 		return false
 	}
 }
+
+// anyTarget reports whether some container of the pod loads one of the libraries.
+func (tr *Transformer) anyTarget(p *pod, libs []library) bool {
+	loads := tr.loadsAny(libs)
+	for _, c := range p.containers {
+		if loads(c) {
+			return true
+		}
+	}
+	return false
+}

@@ -3,6 +3,7 @@ package inject
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 
@@ -31,21 +32,25 @@ func New(cfg *config.Config) *Transformer {
 		summary: Summary{Libraries: map[string]int{}}}
 }
 
-// Summary counts what a run did to pod templates, for the one info result that ends the run.
+// Summary describes the pod templates of the output, for the one info result that ends the run.
+// It counts what the output holds, not what the run changed, so that a render of an already
+// rendered bundle reports the same (kpt keeps the results in the Kptfile: README "Results").
 type Summary struct {
-	Seen, Mutated, UpToDate, NotSelected, Failed int
-	// Libraries counts the templates that got each language.
+	Templates, Instrumented, NotSelected, Failed int
+	// NoTemplate counts the workloads whose template path is absent (a Rollout with workloadRef).
+	NoTemplate int
+	// Libraries counts the instrumented templates that carry each language's library.
 	Libraries map[string]int
 }
 
 // Message is the summary's text; rolledBack says the output carries the input unchanged.
 func (s Summary) Message(rolledBack bool) string {
 	noun := "pod templates"
-	if s.Seen == 1 {
+	if s.Templates == 1 {
 		noun = "pod template"
 	}
-	msg := fmt.Sprintf("inject-datadog: %d %s: %d mutated, %d already up to date, %d not selected, %d failed",
-		s.Seen, noun, s.Mutated, s.UpToDate, s.NotSelected, s.Failed)
+	msg := fmt.Sprintf("inject-datadog: %d %s: %d instrumented, %d not selected, %d failed",
+		s.Templates, noun, s.Instrumented, s.NotSelected, s.Failed)
 	var libs []string
 	for _, l := range languages {
 		if n := s.Libraries[l.name]; n > 0 {
@@ -55,7 +60,12 @@ func (s Summary) Message(rolledBack bool) string {
 	if len(libs) == 0 {
 		libs = []string{"none"}
 	}
-	msg += "; libraries injected: " + strings.Join(libs, ", ")
+	msg += "; libraries: " + strings.Join(libs, ", ")
+	if s.NoTemplate == 1 {
+		msg += "; 1 workload without a pod template passed through"
+	} else if s.NoTemplate > 1 {
+		msg += fmt.Sprintf("; %d workloads without a pod template passed through", s.NoTemplate)
+	}
 	if rolledBack {
 		msg += "; because of the errors, every item is written back unchanged"
 	}
@@ -66,20 +76,22 @@ type outcome int
 
 const (
 	notSelectedOutcome outcome = iota
-	mutated
-	upToDate
+	instrumented
 	failed
 )
 
-// Run mutates the selected pod templates of items in place and returns the results and the
-// summary. Local-config objects (the Kptfile) and kinds without a pod template pass untouched.
-func (tr *Transformer) Run(items []*krm.Object) (krm.Results, Summary) {
+// Run mutates the selected pod templates of items in place and returns the results, which items
+// it changed, and the summary. Local-config objects (the Kptfile) and kinds without a pod
+// template pass untouched.
+func (tr *Transformer) Run(items []*krm.Object) (krm.Results, []bool, Summary) {
 	tr.SetNamespaces(items)
 	var rs krm.Results
-	for _, o := range items {
-		rs = append(rs, tr.Object(o)...)
+	changed := make([]bool, len(items))
+	for i, o := range items {
+		r, ch := tr.Object(o)
+		rs, changed[i] = append(rs, r...), ch
 	}
-	return rs, tr.Summary()
+	return rs, changed, tr.Summary()
 }
 
 // SetNamespaces gives the transformer the bundle's Namespace objects (others are ignored): a
@@ -89,98 +101,122 @@ func (tr *Transformer) SetNamespaces(items []*krm.Object) {
 	tr.restricted = restrictedNamespaces(items)
 }
 
-// Summary is what the transformer has done so far.
+// Summary is what the transformer has seen so far.
 func (tr *Transformer) Summary() Summary {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	return tr.summary
+	s := tr.summary
+	s.Libraries = maps.Clone(s.Libraries)
+	return s
 }
 
-// Object mutates the pod template of one item in place, if it has one, and returns the results.
-// It may run on several items at once: the items are independent, and the summary only adds up.
-func (tr *Transformer) Object(o *krm.Object) krm.Results {
+// Object mutates the pod template of one item in place, if it has one, and the templates of a
+// List's items (kustomize expands Lists before a function runs, kpt does not: README "Lists").
+// It returns the results and whether it changed the item. It may run on several items at once:
+// the items are independent, and the summary only adds up.
+func (tr *Transformer) Object(o *krm.Object) (krm.Results, bool) {
 	if o.IsLocalConfig() {
-		return nil
+		return nil, false
 	}
-	t, err := tr.kinds.Find(o)
-	if t == nil && err == nil {
-		return nil
+	if items := krm.ListItems(o); items != nil {
+		var rs krm.Results
+		changed := false
+		for _, it := range items {
+			r, ch := tr.Object(it)
+			rs, changed = append(rs, r...), changed || ch
+		}
+		return rs, changed
+	}
+	t, absent, err := tr.kinds.Find(o)
+	var unhandled *podtemplate.UnhandledVersionError
+	switch {
+	case errors.As(err, &unhandled):
+		var rs krm.Results
+		rs.Warningf(o, "apiVersion", "%s", unhandled.Error())
+		return rs, false
+	case absent:
+		tr.count(func(n *Summary) { n.NoTemplate++ })
+		return nil, false
+	case t == nil && err == nil:
+		return nil, false
 	}
 	var rs krm.Results
-	out := failed
-	var libs []library
+	out, langs, changed := failed, []string(nil), false
 	if err != nil {
 		report(&rs, o, err)
 	} else {
-		out, libs = tr.template(t, &rs)
+		out, langs, changed = tr.template(t, &rs)
 	}
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	n := &tr.summary
-	n.Seen++
-	switch out {
-	case notSelectedOutcome:
-		n.NotSelected++
-	case mutated:
-		n.Mutated++
-	case upToDate:
-		n.UpToDate++
-	case failed:
-		n.Failed++
-	}
-	for _, lib := range libs {
-		n.Libraries[lib.lang.name]++
-	}
-	return rs
+	tr.count(func(n *Summary) {
+		n.Templates++
+		switch out {
+		case notSelectedOutcome:
+			n.NotSelected++
+		case instrumented:
+			n.Instrumented++
+			for _, l := range langs {
+				n.Libraries[l]++
+			}
+		case failed:
+			n.Failed++
+		}
+	})
+	return rs, changed
 }
 
-// template mutates one pod template; it returns the libraries it injected.
-func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outcome, []library) {
+func (tr *Transformer) count(add func(*Summary)) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	add(&tr.summary)
+}
+
+// template mutates one pod template; it returns the languages whose libraries the template
+// carries once mutated, and whether it changed anything.
+func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outcome, []string, bool) {
 	o := t.Object
 	warn := func(field, format string, args ...any) { rs.Warningf(o, field, format, args...) }
 	r, err := tr.selectTemplate(t, warn)
 	if err != nil {
 		report(rs, o, err)
-		return failed, nil
+		return failed, nil, false
 	}
 	if r == notSelected {
-		return notSelectedOutcome, nil
+		return notSelectedOutcome, nil, false
+	}
+	if o.Tree != nil && o.Tree.HasAliases() {
+		t.Own(o.Tree)
+		ownPod(t, o.Tree)
 	}
 	p, errs := loadPod(t)
 	for _, e := range errs {
 		report(rs, o, e)
 	}
 	if p == nil {
-		return failed, nil
+		return failed, nil, false
 	}
-	libs, err := tr.mutate(p, warn)
-	if err != nil {
+	if err := tr.mutate(p, warn); err != nil {
 		report(rs, o, err)
-		return failed, nil
+		return failed, nil, false
 	}
-	if p.changed {
-		return mutated, libs
-	}
-	return upToDate, libs
+	return instrumented, p.languages(), p.changed
 }
 
-// mutate adds to a checked pod the env block, the agent volumes and the libraries, and returns
-// the libraries it injected.
-func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
+// mutate adds to a checked pod the env block, the agent volumes and the libraries.
+func (tr *Transformer) mutate(p *pod, warn warnFunc) error {
 	lp, err := tr.planLibraries(p, warn)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	tags, err := tr.tagsEnv(p.t)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	block := append(lp.env, tags...)
 	var volumes []volume
 	if tr.cfg.Agent.Enabled {
 		label, err := p.t.Label(labelMode)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		mode, ok := tr.agentMode(label.Text)
 		if !ok {
@@ -206,7 +242,7 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) ([]library, error) {
 			p.changed = true
 		}
 	}
-	return lp.libs, p.markSafeToEvict(added)
+	return p.markSafeToEvict(added)
 }
 
 // libraryPlan is what a template's libraries take, worked out before anything is edited.
@@ -228,6 +264,10 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 	choice, err := tr.chooseLibraries(p, m, warn)
 	if err != nil || len(choice.libs) == 0 {
 		return libraryPlan{}, err
+	}
+	if !tr.anyTarget(p, choice.libs) {
+		// Every container is excluded (an istio-proxy-only gateway): nothing would load them.
+		return libraryPlan{}, nil
 	}
 	res, tooLow, err := tr.initResources(p)
 	if err != nil {

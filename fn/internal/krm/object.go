@@ -14,10 +14,38 @@ import (
 // Object is one resource of the ResourceList, as a node of the parsed tree.
 type Object struct {
 	Node *yaml.Node
+	// Tree is the document the object was read from, for edits that must respect its aliases;
+	// nil when unknown.
+	Tree *yamltree.Tree
+	// List is the List object this one is an item of; nil for an item of the ResourceList.
+	List *Object
+	// Source is where the object came from when its annotations do not say (a document of a
+	// plain stream, the --config file).
+	Source *fn.File
+}
+
+// ListItems returns the resources of a List (a v1 List, or any kind ending in "List" that has
+// an items list), nil for any other object. Items that are not maps are left out: they cannot
+// hold a pod template.
+func ListItems(o *Object) []*Object {
+	if !strings.HasSuffix(o.Kind(), "List") {
+		return nil
+	}
+	items := yamltree.Get(o.Node, "items")
+	if items == nil || items.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := []*Object{}
+	for _, it := range items.Content {
+		if r := yamltree.Resolve(it); r != nil && r.Kind == yaml.MappingNode {
+			out = append(out, &Object{Node: it, Tree: o.Tree, List: o})
+		}
+	}
+	return out
 }
 
 func (o *Object) str(keys ...string) string {
-	n := yamltree.Path(o.Node, keys...)
+	n := yamltree.Resolve(yamltree.Path(o.Node, keys...))
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return ""
 	}
@@ -65,7 +93,10 @@ func (o *Object) Ref() *fn.ResourceRef {
 func (o *Object) File() *fn.File {
 	path := o.Annotation(kioutil.PathAnnotation)
 	if path == "" {
-		return nil
+		if o.List != nil {
+			return o.List.File()
+		}
+		return o.Source
 	}
 	i, _ := strconv.Atoi(o.Annotation(kioutil.IndexAnnotation)) // unreadable: 0, the spec's default
 	return &fn.File{Path: path, Index: i}

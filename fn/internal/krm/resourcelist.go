@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -37,6 +36,7 @@ func Read(in []byte) (*ResourceList, error) {
 		return nil, err
 	}
 	rl := &ResourceList{root: root, FunctionConfig: fc}
+	tree := yamltree.NewTree(root)
 	items := yamltree.Get(root, "items")
 	switch {
 	case items == nil || items.ShortTag() == yaml.NodeTagNull:
@@ -48,7 +48,7 @@ func Read(in []byte) (*ResourceList, error) {
 				rl.Problems.Errorf(nil, fmt.Sprintf("items[%d]", i), "every item must be a resource (a map), found %s", yamltree.KindName(it))
 				continue
 			}
-			rl.Items = append(rl.Items, &Object{Node: it})
+			rl.Items = append(rl.Items, &Object{Node: it, Tree: tree})
 		}
 	}
 	return rl, nil
@@ -128,13 +128,4 @@ func (rl *ResourceList) Write(w io.Writer, results Results) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// Identities lists "apiVersion/kind/namespace/name" of every item, for invariant checks.
-func (rl *ResourceList) Identities() []string {
-	ids := make([]string, 0, len(rl.Items))
-	for _, o := range rl.Items {
-		ids = append(ids, strings.Join([]string{o.APIVersion(), o.Kind(), o.Namespace(), o.Name()}, "/"))
-	}
-	return ids
 }

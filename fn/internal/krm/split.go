@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
 )
 
 // The fast path. go-yaml's emitter holds every event of a document until the document ends, and
@@ -156,7 +159,8 @@ func (s *Split) ItemText(i int, buf *bytes.Buffer) []byte {
 }
 
 // ReadItem parses one item's text. It refuses what the whole-document path must handle: a parse
-// error, an item that is not a mapping, anchors and aliases (they may cross items).
+// error (an alias whose anchor is in another item is one), an item that is not a mapping. An
+// empty document (only comments, in a stream) is no object and no error.
 //
 // Trailing text after the item ("- {}0") is refused too: yaml.Unmarshal would read the first
 // document and drop the rest, where the whole ResourceList would not parse.
@@ -164,27 +168,36 @@ func ReadItem(text []byte) (*Object, *yaml.Node, error) {
 	var doc, extra yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil, nil
+		}
 		return nil, nil, err
 	}
 	if !errors.Is(dec.Decode(&extra), io.EOF) {
 		return nil, nil, errShape
 	}
-	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || hasAnchors(&doc) {
+	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, nil, errShape
 	}
-	return &Object{Node: doc.Content[0]}, &doc, nil
+	return &Object{Node: doc.Content[0], Tree: yamltree.NewTree(&doc)}, &doc, nil
 }
 
-func hasAnchors(n *yaml.Node) bool {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		return true
-	}
-	for _, c := range n.Content {
-		if hasAnchors(c) {
-			return true
-		}
-	}
-	return false
+// MayHoldNamespace is the byte search that spares parsing most items in the pre-pass for
+// Namespaces: false only when the text cannot be a Namespace nor a List holding one. The word can
+// only be hidden by an escape in a double-quoted scalar, so a backslash counts too.
+func MayHoldNamespace(text []byte) bool {
+	return bytes.Contains(text, []byte("Namespace")) || bytes.IndexByte(text, '\\') >= 0
+}
+
+// Raw is item i as it came, "- " included: an item the run did not change is written back so.
+func (s *Split) Raw(i int) []byte { return s.in[s.items[i][0]:s.items[i][1]] }
+
+// File is nil: an item of a ResourceList says where it comes from in its annotations.
+func (s *Split) File(int) *fn.File { return nil }
+
+// Encode writes item i, changed, as WriteItem does.
+func (s *Split) Encode(_ int, doc *yaml.Node, out, tmp *bytes.Buffer) error {
+	return WriteItem(doc, out, tmp)
 }
 
 // ItemWriter collects the written items in order. It keeps the text in chunks, so that a large
@@ -259,3 +272,16 @@ func (s *Split) Output(w io.Writer, items *ItemWriter, results Results) (bool, e
 	}
 	return true, nil
 }
+
+// Flush writes the collected text to out.
+func (w *ItemWriter) Flush(out io.Writer) error {
+	for _, c := range w.chunks {
+		if _, err := out.Write(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// IsShapeError reports ReadItem's refusal of text that parses but is not one mapping.
+func IsShapeError(err error) bool { return errors.Is(err, errShape) }

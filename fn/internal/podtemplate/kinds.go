@@ -3,6 +3,8 @@
 package podtemplate
 
 import (
+	"strings"
+
 	"inject-datadog/fn/internal/config"
 )
 
@@ -17,23 +19,26 @@ const (
 type kindPath struct {
 	group    string
 	anyGroup bool
-	kind     string
-	path     []string
+	// version limits a built-in kind to the version the function handles; "" means any.
+	version string
+	kind    string
+	path    []string
 }
 
 var specTemplate = []string{"spec", "template"}
 
-// builtin are the kinds of SPEC §1.
+// builtin are the kinds of the README's "Pod templates" table, in the versions the API server
+// serves today.
 var builtin = []kindPath{
-	{group: groupCore, kind: "Pod"},
-	{group: groupCore, kind: "PodTemplate", path: []string{"template"}},
-	{group: groupCore, kind: "ReplicationController", path: specTemplate},
-	{group: groupApps, kind: "Deployment", path: specTemplate},
-	{group: groupApps, kind: "StatefulSet", path: specTemplate},
-	{group: groupApps, kind: "DaemonSet", path: specTemplate},
-	{group: groupApps, kind: "ReplicaSet", path: specTemplate},
-	{group: groupBatch, kind: "Job", path: specTemplate},
-	{group: groupBatch, kind: "CronJob", path: []string{"spec", "jobTemplate", "spec", "template"}},
+	{group: groupCore, version: "v1", kind: "Pod"},
+	{group: groupCore, version: "v1", kind: "PodTemplate", path: []string{"template"}},
+	{group: groupCore, version: "v1", kind: "ReplicationController", path: specTemplate},
+	{group: groupApps, version: "v1", kind: "Deployment", path: specTemplate},
+	{group: groupApps, version: "v1", kind: "StatefulSet", path: specTemplate},
+	{group: groupApps, version: "v1", kind: "DaemonSet", path: specTemplate},
+	{group: groupApps, version: "v1", kind: "ReplicaSet", path: specTemplate},
+	{group: groupBatch, version: "v1", kind: "Job", path: specTemplate},
+	{group: groupBatch, version: "v1", kind: "CronJob", path: []string{"spec", "jobTemplate", "spec", "template"}},
 	{group: "argoproj.io", kind: "Rollout", path: specTemplate},
 }
 
@@ -53,12 +58,29 @@ func NewKinds(extra []config.TemplatePath) *Kinds {
 	return k
 }
 
-// path returns the pod-template path of group/kind, and whether the kind has one.
-func (k *Kinds) path(group, kind string) ([]string, bool) {
+// path returns the pod-template path of an object of that apiVersion and kind, and whether the
+// kind has one. builtinElsewhere is the apiVersion the function handles when the kind is a
+// built-in one in another group or version (extensions/v1beta1 DaemonSet): worth a warning.
+func (k *Kinds) path(apiVersion, kind string) (path []string, found bool, builtinElsewhere string) {
+	group, version, ok := strings.Cut(apiVersion, "/")
+	if !ok {
+		group, version = "", apiVersion
+	}
 	for _, e := range k.entries {
-		if e.kind == kind && (e.anyGroup || e.group == group) {
-			return e.path, true
+		if e.kind != kind {
+			continue
+		}
+		if e.anyGroup || (e.group == group && (e.version == "" || e.version == version)) {
+			return e.path, true, ""
+		}
+		if builtinElsewhere == "" && e.version != "" {
+			builtinElsewhere = e.group + "/" + e.version
+			if e.group == "" {
+				builtinElsewhere = e.version
+			}
+		} else if builtinElsewhere == "" {
+			builtinElsewhere = e.group
 		}
 	}
-	return nil, false
+	return nil, false, builtinElsewhere
 }

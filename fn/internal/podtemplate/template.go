@@ -26,27 +26,65 @@ type source struct {
 	path []string
 }
 
-// Find returns the pod template of o, nil when o's kind has none. A kind that must have one but
-// whose template is missing or not a map is an error.
-func (k *Kinds) Find(o *krm.Object) (*Template, error) {
-	p, ok := k.path(o.Group(), o.Kind())
+// Find returns the pod template of o. It returns nil and no error for a kind without one, and
+// for a workload whose template path is absent or null (an Argo Rollout with spec.workloadRef):
+// absent says which. A template path that is present with another shape is an error.
+func (k *Kinds) Find(o *krm.Object) (t *Template, absent bool, err error) {
+	p, ok, elsewhere := k.path(o.APIVersion(), o.Kind())
 	if !ok {
-		return nil, nil
+		if elsewhere != "" {
+			return nil, false, &UnhandledVersionError{APIVersion: o.APIVersion(), Kind: o.Kind(), Handled: elsewhere}
+		}
+		return nil, false, nil
 	}
-	t := &Template{Object: o, Node: o.Node, path: p}
+	t = &Template{Object: o, Node: o.Node, path: p}
 	n := o.Node
 	for i, key := range p {
 		if meta := yamltree.Get(n, "metadata"); meta != nil && meta.Kind == yaml.MappingNode {
 			t.labelSources = append([]source{{meta, append([]string{}, p[:i]...)}}, t.labelSources...)
 		}
 		n = yamltree.Get(n, key)
-		if n == nil || n.Kind != yaml.MappingNode {
-			return nil, &FieldError{Field: strings.Join(p[:i+1], "."), Message: fmt.Sprintf(
-				"must be a map, the pod template of a %s; found %s", o.Kind(), yamltree.KindName(n))}
+		if n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull) {
+			return nil, true, nil
+		}
+		if n.Kind != yaml.MappingNode {
+			return nil, false, &FieldError{Field: strings.Join(p[:i+1], "."), Message: fmt.Sprintf(
+				"must be a map, the pod template of %s; found %s", article(o.Kind()), yamltree.KindName(n))}
 		}
 	}
 	t.Node = n
-	return t, nil
+	return t, false, nil
+}
+
+// Own makes the template's own copy of every aliased node on the way to it, so that edits to
+// the template never reach another user of an anchor (README "YAML anchors and aliases").
+func (t *Template) Own(tree *yamltree.Tree) {
+	n := t.Object.Node
+	for _, key := range t.path {
+		n = tree.OwnKey(n, key)
+	}
+	t.Node = n
+	if meta := tree.OwnKey(n, "metadata"); meta != nil {
+		tree.OwnKey(meta, "annotations")
+	}
+}
+
+// UnhandledVersionError is a built-in kind in a group or version the function does not mutate.
+type UnhandledVersionError struct {
+	APIVersion, Kind, Handled string
+}
+
+func (e *UnhandledVersionError) Error() string {
+	return fmt.Sprintf("%s %s is not mutated: inject-datadog handles %s in %s; render it in that version, or name this kind in podTemplatePaths",
+		e.APIVersion, e.Kind, e.Kind, e.Handled)
+}
+
+// article puts "a" or "an" before a kind name.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 // namespaceDefault is where an object without metadata.namespace lands.
@@ -216,9 +254,18 @@ func (t *Template) SetAnnotation(key, value string) error {
 	if len(ann.Content) == 0 {
 		ann.Style &^= yaml.FlowStyle // "annotations: {}" has no style worth keeping
 	}
-	if old := yamltree.Get(ann, key); old != nil && old.Kind == yaml.ScalarNode {
-		old.Value, old.Tag = value, yaml.NodeTagString
-		return nil
+	for i := 0; i+1 < len(ann.Content); i += 2 {
+		if ann.Content[i].Value != key {
+			continue
+		}
+		old := ann.Content[i+1]
+		if t.Object.Tree != nil {
+			old = t.Object.Tree.Own(old) // an aliased value is another key's too
+		}
+		if old.Kind == yaml.ScalarNode {
+			yamltree.SetStr(old, value)
+			return nil
+		}
 	}
 	yamltree.Set(ann, key, yamltree.Str(value))
 	return nil

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"inject-datadog/fn/internal/config"
+	"inject-datadog/fn/internal/krm"
+)
+
+// runStream is stream mode (README "Plain streams and Helm"): stdin is zero or more objects, the
+// config comes from --config, the objects go back in the same order, and the results go to
+// stderr only. On any error nothing is written to stdout, so that a pipe never applies half a
+// render.
+func runStream(in []byte, opts options, stdout, stderr io.Writer) int {
+	cfg, rs := streamConfig(opts.config)
+	if cfg == nil {
+		return report(rs, opts.verbose, stderr)
+	}
+	s := krm.SplitStream(in)
+	runResults, items, ok := runItems(s, cfg)
+	if !ok {
+		// Some document could not be read on its own: find it, to say which.
+		var text bytes.Buffer
+		for i := 0; i < s.Len(); i++ {
+			if _, _, err := krm.ReadItem(s.ItemText(i, &text)); err != nil {
+				msg := fmt.Sprintf("document %d of the input must be one Kubernetes object (a map)", i)
+				if !krm.IsShapeError(err) {
+					msg = fmt.Sprintf("document %d of the input is not valid YAML: %v", i, err)
+				}
+				rs.Errorf(nil, "", "%s", msg)
+				break
+			}
+		}
+		return report(rs, opts.verbose, stderr)
+	}
+	rs = append(rs, runResults...)
+	if code := report(rs, opts.verbose, stderr); code != 0 {
+		return code
+	}
+	if err := items.Flush(stdout); err != nil {
+		fmt.Fprintf(stderr, "inject-datadog: error: writing stdout: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// streamConfig reads the --config file; none means the defaults. A nil config means errors.
+func streamConfig(path string) (*config.Config, krm.Results) {
+	var rs krm.Results
+	if path == "" {
+		cfg, _ := config.Parse(nil)
+		return cfg, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		rs.Errorf(nil, "", "--config: %v", err)
+		return nil, rs
+	}
+	o, _, err := krm.ReadItem(data)
+	if err != nil || o == nil {
+		rs.Errorf(nil, "", "--config %s must hold one YAML document, an InjectDatadog object or a ConfigMap", path)
+		return nil, rs
+	}
+	o.Source = &fn.File{Path: path}
+	cfg, cerrs := config.Parse(o.Node)
+	for _, e := range cerrs {
+		rs.Errorf(o, e.Field, "%s", e.Message)
+	}
+	if len(cerrs) > 0 {
+		return nil, rs
+	}
+	return cfg, nil
+}

@@ -1,0 +1,97 @@
+package krm
+
+import (
+	"bytes"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Stream is a plain YAML stream of objects ("---"-separated documents), as kubectl, Helm and
+// kustomize build write it, cut into its documents as text. Each document is read on its own
+// (anchors never cross documents), and one that the run does not change is written back as it
+// came, separator and comments included.
+type Stream struct {
+	in []byte
+	// docs are the byte ranges of the documents, each with the separator line that opens it.
+	docs [][2]int
+}
+
+// SplitStream cuts in at its document separators: lines that start with "---" followed by the
+// end of the line, a space or a tab. Inside a document such a line cannot occur, since every
+// other line of a mapping or list document is indented or starts with a key or "- ".
+func SplitStream(in []byte) *Stream {
+	s := &Stream{in: in}
+	start := 0
+	for i := 0; i < len(in); {
+		l := lineAt(in, i)
+		if i > start && isSeparator(l) {
+			s.docs = append(s.docs, [2]int{start, i})
+			start = i
+		}
+		i += len(l)
+	}
+	if start < len(in) || len(s.docs) == 0 {
+		s.docs = append(s.docs, [2]int{start, len(in)})
+	}
+	return s
+}
+
+func isSeparator(l []byte) bool {
+	return bytes.HasPrefix(l, []byte("---")) && (len(l) == 3 || l[3] == '\n' || l[3] == ' ' || l[3] == '\t' || l[3] == '\r')
+}
+
+// Len is the number of documents, empty ones included.
+func (s *Stream) Len() int { return len(s.docs) }
+
+// ItemText is document i, its separator line included (a YAML parser reads it as the start).
+func (s *Stream) ItemText(i int, _ *bytes.Buffer) []byte { return s.Raw(i) }
+
+// Raw is document i as it came.
+func (s *Stream) Raw(i int) []byte { return s.in[s.docs[i][0]:s.docs[i][1]] }
+
+// Encode writes document i, changed: its separator line as it came (when it holds nothing but
+// the separator and a comment), then the document.
+func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp *bytes.Buffer) error {
+	raw := s.Raw(i)
+	if l := lineAt(raw, 0); isSeparator(l) {
+		if rest := bytes.TrimSpace(l[3:]); len(rest) == 0 || rest[0] == '#' {
+			out.Write(l)
+			if l[len(l)-1] != '\n' {
+				out.WriteByte('\n')
+			}
+		} else {
+			out.WriteString("---\n")
+		}
+	}
+	tmp.Reset()
+	enc := yaml.NewEncoder(tmp)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	out.Write(tmp.Bytes())
+	return nil
+}
+
+// File names document i of standard input, for results about an object without file annotations.
+func (s *Stream) File(i int) *fn.File { return &fn.File{Path: "stdin", Index: i} }
+
+// LooksLikeResourceList reports input whose first document has "kind: ResourceList" at its top
+// level, in block style as kustomize and kpt write it; anything else is read as a plain stream.
+func LooksLikeResourceList(in []byte) bool {
+	for i := 0; i < len(in); {
+		l := lineAt(in, i)
+		if i > 0 && isSeparator(l) {
+			return false
+		}
+		t := bytes.TrimRight(l, " \t\r\n")
+		if bytes.Equal(t, []byte("kind: ResourceList")) || bytes.Equal(t, []byte(`kind: "ResourceList"`)) || bytes.Equal(t, []byte("kind: 'ResourceList'")) {
+			return true
+		}
+		i += len(l)
+	}
+	return false
+}
