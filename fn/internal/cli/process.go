@@ -43,6 +43,12 @@ func processWhole(in []byte, w io.Writer) (krm.Results, error) {
 		return nil, err
 	}
 	rs := append(krm.Results{}, rl.Problems...)
+	// Items whose aliases name another item's anchors cannot be written one by one: an edit of
+	// one may change the other. Decided before any edit.
+	selfContained := true
+	for _, o := range rl.Items {
+		selfContained = selfContained && yamltree.SelfContained(o.Node)
+	}
 	cfg, cerrs := parseConfig(rl.FunctionConfig)
 	for _, e := range cerrs {
 		rs.Errorf(rl.FunctionConfig, e.Field, "%s", e.Message)
@@ -59,12 +65,8 @@ func processWhole(in []byte, w io.Writer) (krm.Results, error) {
 	if split && s.Len() != len(rl.Items) {
 		split = false
 	}
-	if split && !rs.HasErrors() {
-		for _, o := range rl.Items {
-			if !yamltree.SelfContained(o.Node) {
-				split = false // an edit may have changed another item's aliases
-			}
-		}
+	if split && !rs.HasErrors() && !selfContained {
+		split = false
 	}
 	if split {
 		var items krm.ItemWriter
@@ -137,6 +139,8 @@ type itemSource interface {
 	Encode(i int, doc *yaml.Node, out, tmp *bytes.Buffer) error
 	// File is where item i comes from, when its annotations cannot say.
 	File(i int) *fn.File
+	// EncodesAlone reports whether item i, changed, can be written on its own.
+	EncodesAlone(i int) bool
 }
 
 // runItems mutates the items of src for cfg. The items are independent, so they are read,
@@ -240,6 +244,9 @@ func mutateItem(src itemSource, tr *inject.Transformer, i int, text, tmp *bytes.
 	rs, changed := tr.Object(o)
 	r := itemResult{results: rs, text: src.Raw(i)}
 	if changed {
+		if !src.EncodesAlone(i) {
+			return itemResult{failed: true}
+		}
 		var out bytes.Buffer
 		if err := src.Encode(i, doc, &out, tmp); err != nil {
 			return itemResult{failed: true}

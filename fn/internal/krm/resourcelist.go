@@ -119,6 +119,7 @@ func (rl *ResourceList) Write(w io.Writer, results Results) error {
 		}
 	}
 	var buf bytes.Buffer
+	yamltree.PlainMergeKeys(rl.root)
 	enc := yaml.NewEncoder(&buf)
 	if err := enc.Encode(rl.root); err != nil {
 		return fmt.Errorf("writing the ResourceList: %w", err)

@@ -31,6 +31,8 @@ type Split struct {
 	FunctionConfig *Object
 	// items are the byte ranges of the items' lines in the input, "- " included.
 	items [][2]int
+	// footComment marks the items whose text ends with a comment.
+	footComment []bool
 }
 
 // errShape says the input is not in the plain shape; the caller reads the whole document.
@@ -96,11 +98,11 @@ done:
 		return nil, false
 	}
 	// A comment that ends an item is a foot comment, which go-yaml places by what follows it:
-	// in an item of its own it would come out elsewhere than in the whole list.
-	for _, r := range s.items {
-		if endsWithComment(in[r[0]:r[1]]) {
-			return nil, false
-		}
+	// in an item of its own it would come out elsewhere than in the whole list. Such an item is
+	// written back as it came when unchanged; changed, the whole document must write it.
+	s.footComment = make([]bool, len(s.items))
+	for i, r := range s.items {
+		s.footComment[i] = endsWithComment(in[r[0]:r[1]])
 	}
 	var skel bytes.Buffer
 	skel.Write(in[:itemsAt])
@@ -192,6 +194,10 @@ func MayHoldNamespace(text []byte) bool {
 // Raw is item i as it came, "- " included: an item the run did not change is written back so.
 func (s *Split) Raw(i int) []byte { return s.in[s.items[i][0]:s.items[i][1]] }
 
+// EncodesAlone reports whether item i, changed, comes out the same written on its own as in the
+// whole document: not when it ends with a comment.
+func (s *Split) EncodesAlone(i int) bool { return !s.footComment[i] }
+
 // File is nil: an item of a ResourceList says where it comes from in its annotations.
 func (s *Split) File(int) *fn.File { return nil }
 
@@ -228,6 +234,7 @@ var dash, indent = []byte("- "), []byte("  ")
 // scratch space.
 func WriteItem(doc *yaml.Node, out, tmp *bytes.Buffer) error {
 	tmp.Reset()
+	yamltree.PlainMergeKeys(doc)
 	enc := yaml.NewEncoder(tmp)
 	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("writing an item: %w", err)

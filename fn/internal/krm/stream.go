@@ -5,6 +5,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
 )
 
 // Stream is a plain YAML stream of objects ("---"-separated documents), as kubectl, Helm and
@@ -65,6 +67,7 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp *bytes.Buffer) error {
 		}
 	}
 	tmp.Reset()
+	yamltree.PlainMergeKeys(doc)
 	enc := yaml.NewEncoder(tmp)
 	if err := enc.Encode(doc); err != nil {
 		return err
@@ -75,6 +78,9 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp *bytes.Buffer) error {
 	out.Write(tmp.Bytes())
 	return nil
 }
+
+// EncodesAlone is true: every document stands on its own.
+func (s *Stream) EncodesAlone(int) bool { return true }
 
 // File names document i of standard input, for results about an object without file annotations.
 func (s *Stream) File(i int) *fn.File { return &fn.File{Path: "stdin", Index: i} }

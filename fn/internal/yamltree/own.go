@@ -191,3 +191,21 @@ func SelfContained(n *yaml.Node) bool {
 	}
 	return true
 }
+
+// PlainMergeKeys clears the explicit tag go-yaml gives merge keys, which its encoder would
+// otherwise write as "!!merge <<:": the tag is implied, and the user wrote none.
+func PlainMergeKeys(n *yaml.Node) {
+	if n == nil || n.Kind == yaml.AliasNode {
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; isMergeKey(k) && k.Tag == "!!merge" {
+				k.Tag = ""
+			}
+		}
+	}
+	for _, c := range n.Content {
+		PlainMergeKeys(c)
+	}
+}
