@@ -50,6 +50,7 @@ func TestSplitPathMatchesWholeDocument(t *testing.T) {
 func FuzzSplitPath(f *testing.F) {
 	seedGolden(f)
 	f.Add([]byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: |\n    x\n\n    y\n  b: c\n"))
+	f.Add([]byte(namespaceEscapeInput))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var buf bytes.Buffer
 		if _, ok, _ := processSplit(in, &buf); !ok {
