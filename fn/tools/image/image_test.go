@@ -361,3 +361,38 @@ func passwdUID(passwd []byte, user string) string {
 	}
 	return ""
 }
+
+// TestDockerfileAgrees keeps the Dockerfile, the daemon-based alternative, on the base, user and
+// entrypoint `make image` uses.
+func TestDockerfileAgrees(t *testing.T) {
+	read := func(p string) string {
+		b, err := os.ReadFile(filepath.Join("..", "..", "..", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	value := func(text, prefix string) string {
+		for _, line := range strings.Split(text, "\n") {
+			if rest, ok := strings.CutPrefix(line, prefix); ok {
+				return strings.TrimSpace(strings.TrimLeft(rest, " ?:="))
+			}
+		}
+		t.Fatalf("no line starting %q", prefix)
+		return ""
+	}
+	dockerfile, makefile := read("Dockerfile"), read("Makefile")
+	base := value(makefile, "BASE_IMAGE ")
+	if !strings.Contains(base, "@sha256:") {
+		t.Errorf("the Makefile's BASE_IMAGE %q is not pinned by digest", base)
+	}
+	if got := value(dockerfile, "ARG BASE_IMAGE="); got != base {
+		t.Errorf("the Dockerfile's BASE_IMAGE is %s, the Makefile's %s", got, base)
+	}
+	if got := value(dockerfile, "USER "); got != imageUser {
+		t.Errorf("the Dockerfile's USER is %s, make image's %s", got, imageUser)
+	}
+	if got := value(dockerfile, "ENTRYPOINT "); got != `["`+binaryPath+`"]` {
+		t.Errorf("the Dockerfile's ENTRYPOINT is %s, make image's [%q]", got, binaryPath)
+	}
+}
