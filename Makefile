@@ -12,12 +12,32 @@ LDFLAGS             := -s -w -X inject-datadog/fn/internal/cli.Version=$(VERSION
 FUZZ_TARGETS        := FuzzProcess FuzzConfig FuzzSplitPath
 FUZZTIME            ?= 10m
 CI_FUZZTIME         ?= 20s
+# The image's base: distroless static on Debian 12, nonroot (uid 65532; /etc/passwd also has nobody
+# 65534, which kpt's `--user nobody` needs). The digest is the :nonroot tag's as public Dockerfiles
+# pinned it "as of 2026-08-26"; no registry is reachable where this was written, so it was not
+# checked against gcr.io. Verify or update it with
+#   go run github.com/google/go-containerregistry/cmd/crane@v0.22.1 digest gcr.io/distroless/static-debian12:nonroot
+# and keep the Dockerfile's BASE_IMAGE the same. A local docker-archive tarball or OCI layout
+# directory works too: make image BASE_IMAGE=path/to/base.tar
+BASE_IMAGE          ?= gcr.io/distroless/static-debian12:nonroot@sha256:afa5c872c891853ca7fcf1f12c3edb23f7eeef36189728842dd51042ff57f7ab
+IMAGE               ?= localhost/inject-datadog:$(VERSION)
+IMAGE_SOURCE        ?=
+IMAGE_TAR           := $(BIN)/inject-datadog-image.tar
+IMAGE_BUILDER       := $(BIN)/image-builder
 
-.PHONY: build example test lint fuzz bench clean
+.PHONY: build image example test lint fuzz bench clean
 
 ## build: compile the function into bin/inject-datadog (static, no cgo)
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(FUNCTION) ./fn
+
+## image: the container image without a Docker daemon: bin/inject-datadog on $(BASE_IMAGE) as a
+## docker-archive tarball, $(IMAGE_TAR), named $(IMAGE) (docker load / podman load -i it). Same
+## inputs, same digest: timestamps are the Unix epoch, or SOURCE_DATE_EPOCH when set.
+image: build
+	cd fn/tools/image && $(GO) build -trimpath -o $(IMAGE_BUILDER) .
+	$(IMAGE_BUILDER) -binary $(FUNCTION) -base '$(BASE_IMAGE)' -tag '$(IMAGE)' -version '$(VERSION)' \
+	  -source '$(IMAGE_SOURCE)' -o $(IMAGE_TAR)
 
 $(KUSTOMIZE):
 	GOBIN=$(BIN) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
@@ -26,16 +46,19 @@ $(KUSTOMIZE):
 example: build $(KUSTOMIZE)
 	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/kustomize
 
-## lint: gofmt, go vet and staticcheck
+## lint: gofmt, go vet and staticcheck, on the function and on the image builder's own module
 lint:
 	@unformatted=$$(gofmt -l fn); if [ -n "$$unformatted" ]; then echo "gofmt wants to change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	cd fn/tools/image && $(GO) vet ./... && $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 ## test: lint, every test with the race detector (unit, golden, malformed inputs, kustomize and
-## kpt-style end-to-end), then each fuzz target for $(CI_FUZZTIME)
+## kpt-style end-to-end), the image builder's test (the image built on a stand-in base, the binary
+## taken out of it and run as nobody), then each fuzz target for $(CI_FUZZTIME)
 test: build $(KUSTOMIZE) lint
 	KUSTOMIZE=$(KUSTOMIZE) $(GO) test -race -count=1 ./...
+	cd fn/tools/image && INJECT_DATADOG_BINARY=$(FUNCTION) $(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
 
 ## fuzz: run each fuzz target for $(FUZZTIME) (make fuzz FUZZTIME=30m); crashers land in
