@@ -44,13 +44,20 @@ func TestGolden(t *testing.T) {
 				}
 				return
 			}
-			// Idempotent: the output run again changes no item.
-			again, _, code := run(withoutResults(t, out))
+			// Idempotent: the output run again changes no item, and reports the same results
+			// (kpt stores them in the Kptfile, where a difference would dirty the package).
+			again, againStderr, code := run(withoutResults(t, out))
 			if code != 0 {
 				t.Fatalf("second run failed")
 			}
 			if a, b := itemsOf(t, out), itemsOf(t, again); a != b {
 				t.Errorf("second run changed the items:\n%s", diffLines(a, b))
+			}
+			if a, b := resultsOf(t, out), resultsOf(t, again); a != b {
+				t.Errorf("second run reported other results:\n%s", diffLines(a, b))
+			}
+			if againStderr != stderr {
+				t.Errorf("second run printed other lines:\n%s", diffLines(stderr, againStderr))
 			}
 			// Deterministic: the same input gives the same bytes.
 			if out2, _, _ := run(in); out2 != out {
@@ -178,6 +185,16 @@ func itemsOf(t testing.TB, rl string) string {
 		return ""
 	}
 	return string(encode(t, items))
+}
+
+// resultsOf encodes a ResourceList's results.
+func resultsOf(t testing.TB, rl string) string {
+	t.Helper()
+	results := yamltree.Get(root(t, rl), "results")
+	if results == nil {
+		return ""
+	}
+	return string(encode(t, results))
 }
 
 // itemsData encodes a ResourceList's items without their comments.

@@ -13,7 +13,11 @@ import (
 // apmInject is Datadog's current method (Cluster Agent 7.57+): an injector init container copies
 // the APM injector and writes /etc/ld.so.preload, so that every process of the app containers
 // loads it (LD_PRELOAD) and it loads the tracers that the library init containers copied.
-type apmInject struct{ tr *Transformer }
+type apmInject struct {
+	tr *Transformer
+	// debug is the template's apm-inject.debug annotation.
+	debug bool
+}
 
 // Paths and names of the apm-inject method (reference §5.3).
 const (
@@ -61,16 +65,8 @@ func (m apmInject) plan(p *pod, libs []library, warn warnFunc) (func(initSetting
 		return nil, err
 	}
 	vars := injectorVars
-	if d, err := p.t.Annotation(annotationInjectorDebug); err != nil {
-		return nil, err
-	} else if d.Found {
-		on, perr := strconv.ParseBool(d.Text)
-		if perr != nil {
-			warn(d.Field, "ignored: the value must be true or false, found %q", d.Text)
-		}
-		if on {
-			vars = append(append([]langVar{}, injectorVars...), debugVars...)
-		}
+	if m.debug {
+		vars = append(append([]langVar{}, injectorVars...), debugVars...)
 	}
 	var edits []langEdit
 	for _, c := range p.containers {
@@ -88,6 +84,20 @@ func (m apmInject) plan(p *pod, libs []library, warn warnFunc) (func(initSetting
 	return func(init initSettings) []string {
 		return m.inject(p, libs, init, injector, edits)
 	}, nil
+}
+
+// injectorDebug reads the template's apm-inject.debug annotation. It is read on every render,
+// injected before or not, so that its warning is the same for a template and its output.
+func injectorDebug(p *pod, warn warnFunc) (bool, error) {
+	d, err := p.t.Annotation(annotationInjectorDebug)
+	if err != nil || !d.Found {
+		return false, err
+	}
+	on, perr := strconv.ParseBool(d.Text)
+	if perr != nil {
+		warn(d.Field, "ignored: the value must be true or false, found %q", d.Text)
+	}
+	return on, nil
 }
 
 // injectorImage is the injector's image: the configured tag, or the template's apm-inject.version

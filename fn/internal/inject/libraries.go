@@ -47,9 +47,6 @@ type annotated struct {
 // chooseLibraries applies SPEC §5 "Which libraries". A template that already has a library init
 // container keeps what it has: it was injected before, by this function or by Datadog's webhook.
 func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc) (libraryChoice, error) {
-	if len(p.injected) > 0 {
-		return libraryChoice{}, checkNoSwitch(p, m)
-	}
 	anns, err := p.t.Annotations(annotationPrefix)
 	if err != nil {
 		return libraryChoice{}, err
@@ -142,6 +139,11 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 		kept = append(kept, lib)
 	}
 	choice.libs = kept
+	// The choice is made, and its warnings given, on every render: the results describe the
+	// output, which renders to itself again.
+	if len(p.injected) > 0 {
+		return libraryChoice{}, checkNoSwitch(p, m)
+	}
 	return choice, nil
 }
 

@@ -53,7 +53,11 @@ func (tr *Transformer) methodFor(p *pod, warn warnFunc) (injectionMethod, error)
 		}
 	}
 	if name == config.MethodAPMInject {
-		return apmInject{tr}, nil
+		debug, err := injectorDebug(p, warn)
+		if err != nil {
+			return nil, err
+		}
+		return apmInject{tr: tr, debug: debug}, nil
 	}
 	return languageEnv{tr}, nil
 }

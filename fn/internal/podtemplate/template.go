@@ -181,8 +181,8 @@ func (t *Template) Annotations(prefix string) ([]KeyValue, error) {
 		return nil, &FieldError{field, "must be a map of strings, found " + yamltree.KindName(ann)}
 	}
 	var kvs []KeyValue
-	for i := 0; i+1 < len(ann.Content); i += 2 {
-		k := ann.Content[i].Value
+	for _, kv := range yamltree.Pairs(ann) {
+		k := kv[0].Value
 		if !strings.HasPrefix(k, prefix) {
 			continue
 		}
