@@ -8,7 +8,7 @@ import (
 
 func TestParseForms(t *testing.T) {
 	withMode := func(mode string) *Config {
-		c := Default()
+		c := specDefaults()
 		c.Agent.Mode = mode
 		return c
 	}
@@ -17,12 +17,12 @@ func TestParseForms(t *testing.T) {
 		config string // "" means no functionConfig
 		want   *Config
 	}{
-		{"none", "", Default()},
-		{"empty object", "{}", Default()},
-		{"ConfigMap without data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}", Default()},
-		{"ConfigMap with null data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:", Default()},
+		{"none", "", specDefaults()},
+		{"empty object", "{}", specDefaults()},
+		{"ConfigMap without data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}", specDefaults()},
+		{"ConfigMap with null data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:", specDefaults()},
 		{"object", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: socket}", withMode("socket")},
-		{"object with null field keeps default", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: null}\ntags:", Default()},
+		{"object with null field keeps default", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: null}\ntags:", specDefaults()},
 		{"ConfigMap", "apiVersion: v1\nkind: ConfigMap\ndata: {config.mode: csi}", withMode("csi")},
 		{"kustomize annotations", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmetadata:\n  annotations:\n    config.kubernetes.io/local-config: 'true'\n    config.kubernetes.io/function: |\n      exec: {path: x}\nconfig: {mode: service}", withMode("service")},
 	}
