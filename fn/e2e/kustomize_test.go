@@ -54,13 +54,42 @@ func TestKustomizeExamples(t *testing.T) {
 }
 
 // The trap the README warns about: without --enable-exec kustomize skips the function silently.
+// The output is then exactly the build without the transformer, and differs from the build with
+// --enable-exec (else the comparison would show nothing).
 func TestKustomizeWithoutEnableExecSkipsTheFunction(t *testing.T) {
-	out, stderr, err := kustomizeBuild(t, kustomizeExample(t, "kustomize", ""), "--enable-alpha-plugins")
+	dir := kustomizeExample(t, "kustomize", "")
+	out, stderr, err := kustomizeBuild(t, dir, "--enable-alpha-plugins")
 	if err != nil {
 		t.Fatalf("kustomize build failed: %v\n%s", err, stderr)
 	}
-	if strings.Contains(out, "DD_AGENT_HOST") {
-		t.Errorf("kustomize ran the function without --enable-exec; the README says it does not")
+	with, stderr, err := kustomizeBuild(t, dir, "--enable-alpha-plugins", "--enable-exec")
+	if err != nil {
+		t.Fatalf("kustomize build --enable-exec failed: %v\n%s", err, stderr)
+	}
+
+	plainDir := kustomizeExample(t, "kustomize", "")
+	k := filepath.Join(plainDir, "kustomization.yaml")
+	b, err := os.ReadFile(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withoutTransformer := strings.Replace(string(b), "transformers:\n- inject-datadog.yaml\n", "", 1)
+	if withoutTransformer == string(b) {
+		t.Fatalf("the example's kustomization.yaml no longer lists the transformer as this test expects:\n%s", b)
+	}
+	if err := os.WriteFile(k, []byte(withoutTransformer), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain, stderr, err := kustomizeBuild(t, plainDir)
+	if err != nil {
+		t.Fatalf("kustomize build without the transformer failed: %v\n%s", err, stderr)
+	}
+
+	if with == plain {
+		t.Fatalf("the function changed nothing even with --enable-exec: this test shows nothing")
+	}
+	if out != plain {
+		t.Errorf("kustomize ran the function without --enable-exec; the README says it does not:\n%s", out)
 	}
 }
 

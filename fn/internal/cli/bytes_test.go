@@ -54,7 +54,7 @@ func TestPassiveItemSpacing(t *testing.T) {
 		"  data: {list: \"[a,   b]\", flow: 'x'}\n  # a comment inside the item\n",
 		"  metadata: {name: web,   namespace: shop}\n",
 		"    ports: [ {port: 80},   {port: 443} ]\n",
-		"    name: off     # not selected: untouched\n",
+		"    name: idle    # not selected: untouched\n",
 		"        containers: [ {name: app,  image: \"example/app:1\"} ]\n",
 	} {
 		if !strings.Contains(string(out), want) {

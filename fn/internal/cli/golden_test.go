@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,9 +21,10 @@ import (
 //	fnconfig.yaml    the functionConfig, when there is one
 //	expected.yaml    the expected stdout
 //	expected.stderr  the expected stderr, when anything is printed there
+//	exit-code        the expected exit code, 0 or 1, stated by the case (never rewritten)
 //
-// The exit code must be 1 exactly when stderr reports an error. UPDATE_GOLDEN=1 rewrites the
-// expected files; review the diff before committing it.
+// The exit code must also be 1 exactly when stderr reports an error. UPDATE_GOLDEN=1 rewrites
+// expected.yaml and expected.stderr; review the diff before committing it.
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		dir := c.dir
@@ -30,12 +33,11 @@ func TestGolden(t *testing.T) {
 			out, stderr, code := run(in)
 			compareGolden(t, filepath.Join(dir, "expected.yaml"), out)
 			compareGolden(t, filepath.Join(dir, "expected.stderr"), stderr)
-			wantCode := 0
-			if strings.Contains(stderr, ": error: ") {
-				wantCode = 1
+			if wantCode := goldenExitCode(t, dir); code != wantCode {
+				t.Errorf("exit code %d, the case's exit-code file says %d", code, wantCode)
 			}
-			if code != wantCode {
-				t.Errorf("exit code %d, want %d", code, wantCode)
+			if reported := strings.Contains(stderr, ": error: "); reported != (code == 1) {
+				t.Errorf("exit code %d, but an error on stderr: %v", code, reported)
 			}
 			if code != 0 {
 				// Atomic: with any error, the items go out exactly as they came in.
@@ -70,6 +72,29 @@ func TestGolden(t *testing.T) {
 // goldenCase is a directory of testdata/golden.
 type goldenCase struct{ name, dir string }
 
+// goldenFiles are the files a case may hold; any other name is a typo that would go unread.
+var goldenFiles = map[string]bool{
+	"resources.yaml": true, "input.yaml": true, "fnconfig.yaml": true,
+	"expected.yaml": true, "expected.stderr": true, "exit-code": true,
+}
+
+// goldenExitCode reads the exit code the case states in its exit-code file.
+func goldenExitCode(t testing.TB, dir string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "exit-code"))
+	if err != nil {
+		t.Fatalf("every case states its exit code in a file exit-code: %v", err)
+	}
+	switch strings.TrimSpace(string(b)) {
+	case "0":
+		return 0
+	case "1":
+		return 1
+	}
+	t.Fatalf("exit-code must hold 0 or 1, found %q", b)
+	return 0
+}
+
 func goldenCases(t testing.TB) []goldenCase {
 	t.Helper()
 	entries, err := os.ReadDir("testdata/golden")
@@ -78,7 +103,25 @@ func goldenCases(t testing.TB) []goldenCase {
 	}
 	cases := make([]goldenCase, len(entries))
 	for i, e := range entries {
-		cases[i] = goldenCase{e.Name(), filepath.Join("testdata/golden", e.Name())}
+		dir := filepath.Join("testdata/golden", e.Name())
+		if !e.IsDir() {
+			t.Fatalf("testdata/golden holds %s, which is not a case directory", e.Name())
+		}
+		files, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := map[string]bool{}
+		for _, f := range files {
+			if !goldenFiles[f.Name()] {
+				t.Fatalf("%s: unknown file %s (a case holds only %v)", dir, f.Name(), goldenFileNames())
+			}
+			has[f.Name()] = true
+		}
+		if has["input.yaml"] == (has["resources.yaml"] || has["fnconfig.yaml"]) {
+			t.Fatalf("%s: a case holds either input.yaml, or resources.yaml and maybe fnconfig.yaml", dir)
+		}
+		cases[i] = goldenCase{e.Name(), dir}
 	}
 	return cases
 }
@@ -118,12 +161,32 @@ func readDocs(t testing.TB, path string) []*yaml.Node {
 	var docs []*yaml.Node
 	for {
 		var d yaml.Node
-		if err := dec.Decode(&d); err != nil {
+		err := dec.Decode(&d)
+		if err == io.EOF {
 			break
+		}
+		if err != nil {
+			// Stopping here would run the case on the documents before the error only.
+			t.Fatalf("%s: document %d does not parse: %v", path, len(docs)+1, err)
+		}
+		if len(d.Content) == 0 {
+			t.Fatalf("%s: document %d is empty", path, len(docs)+1)
 		}
 		docs = append(docs, d.Content[0])
 	}
+	if len(docs) == 0 {
+		t.Fatalf("%s holds no document", path)
+	}
 	return docs
+}
+
+func goldenFileNames() []string {
+	names := make([]string, 0, len(goldenFiles))
+	for n := range goldenFiles {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }
 
 func encode(t testing.TB, n *yaml.Node) []byte {

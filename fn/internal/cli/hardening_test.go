@@ -2,6 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,6 +50,19 @@ func TestMalformedInputs(t *testing.T) {
 	c := func(ctrs string) string { return "{containers: " + ctrs + "}" }
 	app := func(fields string) string { return c("[{name: app, image: x" + fields + "}]") }
 	meg := strings.Repeat("x", 1<<20)
+	// The longest tag (128) and image name (255) Docker's grammar allows, and one character more.
+	tag128 := "v" + strings.Repeat("1._-", 31) + "abc"
+	name255 := "gcr.io/" + strings.Repeat("a", 248)
+	annotated := func(keyValues ...string) string {
+		var as []string
+		for i := 0; i+1 < len(keyValues); i += 2 {
+			as = append(as, "admission.datadoghq.com/"+keyValues[i]+": \""+keyValues[i+1]+"\"")
+		}
+		return "{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: {" + strings.Join(as, ", ") + "}}"
+	}
+	const tagMessage = "must be an image tag (letters, digits, _ . -, at most 128, not starting with . or -), found "
+	const refMessage = "must be an image reference such as registry.example.com/dd-lib-python-init:v3 or ...@sha256:<digest>, found "
+	apmInject := "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: c}, libraries: {method: apm-inject}}"
 	tests := []struct {
 		name    string
 		in      string
@@ -84,6 +101,13 @@ func TestMalformedInputs(t *testing.T) {
 		{"annotation value a number", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: {admission.datadoghq.com/python-lib.version: 3}}", app("")), ""), outcomeError, "spec.template.metadata.annotations.admission.datadoghq.com/python-lib.version", "must be a string, found a number (3); quote it"},
 		{"annotations as a list", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: [a]}", app("")), ""), outcomeError, "spec.template.metadata.annotations", "must be a map of strings, found a list"},
 		{"a 1 MiB annotation value", resourceList(deployment("{labels: {admission.datadoghq.com/enabled: \"true\"}, annotations: {note: "+meg+"}}", app("")), ""), outcomeMutated, "", ""},
+		{"a python-lib.version of 128 characters", resourceList(deployment(annotated("python-lib.version", tag128), app("")), ""), outcomeMutated, "", ""},
+		{"a python-lib.version of 129 characters", resourceList(deployment(annotated("python-lib.version", tag128+"x"), app("")), ""), outcomeError, "spec.template.metadata.annotations.admission.datadoghq.com/python-lib.version", tagMessage + `"` + tag128 + `x"`},
+		{"a java-lib.custom-image with a name of 255 and a tag of 128 characters", resourceList(deployment(annotated("java-lib.custom-image", name255+":"+tag128), app("")), ""), outcomeMutated, "", ""},
+		{"a java-lib.custom-image with a name of 256 characters", resourceList(deployment(annotated("java-lib.custom-image", name255+"a:v1"), app("")), ""), outcomeError, "spec.template.metadata.annotations.admission.datadoghq.com/java-lib.custom-image", refMessage + `"` + name255 + `a:v1"`},
+		{"a java-lib.custom-image with a tag of 129 characters", resourceList(deployment(annotated("java-lib.custom-image", "gcr.io/lib:"+tag128+"x"), app("")), ""), outcomeError, "spec.template.metadata.annotations.admission.datadoghq.com/java-lib.custom-image", refMessage + `"gcr.io/lib:` + tag128 + `x"`},
+		{"an apm-inject.version of 128 characters", resourceList(deployment(annotated("apm-inject.version", tag128, "python-lib.version", "v3"), app("")), apmInject), outcomeMutated, "", ""},
+		{"an apm-inject.version of 129 characters", resourceList(deployment(annotated("apm-inject.version", tag128+"x", "python-lib.version", "v3"), app("")), apmInject), outcomeError, "spec.template.metadata.annotations.admission.datadoghq.com/apm-inject.version", tagMessage + `"` + tag128 + `x"`},
 		{"template with no spec", resourceList(deployment("", "null"), ""), outcomeError, "spec.template.spec", "must be a map with containers, found null"},
 		{"template spec a list", resourceList(deployment("", "[]"), ""), outcomeError, "spec.template.spec", "must be a map with containers, found a list"},
 		{"Deployment without a template", resourceList("- {apiVersion: apps/v1, kind: Deployment, metadata: {name: web, annotations: {internal.config.kubernetes.io/path: apps/web.yaml}}, spec: {replicas: 1}}\n", ""), outcomePassThrough, "", ""},
@@ -108,42 +132,97 @@ func TestMalformedInputs(t *testing.T) {
 		{"a list at the top", "- a\n- b\n", outcomeFatal, "", "document 0 of the input must be one Kubernetes object (a map)"},
 		{"containers through a YAML alias", resourceList(deployment("", "{containers: &c [{name: app}], initContainers: *c}"), ""), outcomeMutated, "", ""},
 	}
+	// The init container image the longest valid values must give.
+	writes := map[string]string{
+		"a python-lib.version of 128 characters":                                 "gcr.io/datadoghq/dd-lib-python-init:" + tag128,
+		"a java-lib.custom-image with a name of 255 and a tag of 128 characters": name255 + ":" + tag128,
+		"an apm-inject.version of 128 characters":                                "gcr.io/datadoghq/apm-inject:" + tag128,
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			code := Main(nil, strings.NewReader(tt.in), &out, &errOut)
-			stderr := errOut.String()
-			if strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
-				t.Fatalf("the function panicked:\n%s", stderr)
+			// As a process: a panic, even in one of the function's goroutines, ends the process
+			// with exit code 2 and the trace on stderr instead of killing the whole test binary.
+			stdout, stderr, code := runProcess(t, tt.in)
+			if code == 2 || strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
+				t.Fatalf("the function panicked (exit %d):\n%s", code, stderr)
 			}
 			if tt.message != "" && !strings.Contains(stderr, tt.message) {
 				t.Errorf("stderr lacks %q:\n%s", tt.message, stderr)
 			}
 			switch tt.outcome {
 			case outcomeFatal:
-				if code != 1 || out.Len() != 0 {
-					t.Errorf("exit %d with %d bytes of output, want exit 1 and none", code, out.Len())
+				if code != 1 || len(stdout) != 0 {
+					t.Errorf("exit %d with %d bytes of output, want exit 1 and none", code, len(stdout))
 				}
 				return
 			case outcomeError:
 				if code != 1 {
 					t.Errorf("exit %d, want 1", code)
 				}
-				checkErrorResult(t, out.String(), tt.field)
+				checkErrorResult(t, stdout, tt.field)
 			default:
 				if code != 0 {
 					t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr)
 				}
 			}
-			changed := itemsOf(t, out.String()) != itemsOf(t, tt.in)
+			if w, ok := writes[tt.name]; ok && !slices.Contains(initImages(t, stdout), w) {
+				t.Errorf("no init container has the image %q: %q", w, initImages(t, stdout))
+			}
+			changed := itemsOf(t, stdout) != itemsOf(t, tt.in)
 			if changed != (tt.outcome == outcomeMutated) {
 				t.Errorf("items changed: %v, want %v", changed, tt.outcome == outcomeMutated)
 			}
 		})
 	}
-	if len(tests) < 40 {
-		t.Errorf("the table has %d cases; it must have at least 40", len(tests))
+}
+
+// runMainEnv makes the test binary act as the function: TestMain runs Main on the process's own
+// stdin, stdout and stderr and exits with its code, as fn/main.go does.
+const runMainEnv = "INJECT_DATADOG_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	os.Exit(m.Run())
+}
+
+// runProcess runs the function as a process of its own on in.
+func runProcess(t *testing.T, in string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	cmd.Stdin = strings.NewReader(in)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	default:
+		t.Fatalf("running the function: %v", err)
+	}
+	return o.String(), e.String(), code
+}
+
+// initImages lists the images of the first item's init containers.
+func initImages(t *testing.T, out string) []string {
+	t.Helper()
+	var images []string
+	items := yamltree.Get(root(t, out), "items")
+	if items == nil || len(items.Content) == 0 {
+		return nil
+	}
+	if inits := yamltree.Path(items.Content[0], "spec", "template", "spec", "initContainers"); inits != nil {
+		for _, c := range inits.Content {
+			if img := yamltree.Get(c, "image"); img != nil {
+				images = append(images, img.Value)
+			}
+		}
+	}
+	return images
 }
 
 // checkErrorResult finds the error result of the field: it names the resource and, for a

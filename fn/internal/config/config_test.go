@@ -21,25 +21,94 @@ func parseYAML(t *testing.T, s string) *yaml.Node {
 	return d.Content[0]
 }
 
-func TestSamplesParse(t *testing.T) {
+// specDefaults are the defaults of SPEC §6, written out here rather than taken from Default().
+func specDefaults() *Config {
+	return &Config{
+		AgentNamespace: "datadog",
+		Selection:      Selection{},
+		Tags:           Tags{Enabled: true},
+		Agent: Agent{
+			Enabled:           true,
+			Mode:              "hostip",
+			OriginDetection:   true,
+			ServiceName:       "datadog",
+			SocketPath:        "/var/run/datadog",
+			TraceAgentSocket:  "unix:///var/run/datadog/apm.socket",
+			DogstatsdSocket:   "unix:///var/run/datadog/dsd.socket",
+			TypeSocketVolumes: false,
+		},
+		Libraries: Libraries{
+			Method:            "language-env",
+			Registry:          "gcr.io/datadoghq",
+			InjectorVersion:   "0",
+			Versions:          map[string]string{"java": "v1", "js": "v5", "python": "v3", "dotnet": "v3", "ruby": "v2", "php": "v1"},
+			ExcludeContainers: []string{"istio-proxy"},
+		},
+	}
+}
+
+func TestDefaultIsTheSpecDefaults(t *testing.T) {
+	if !reflect.DeepEqual(Default(), specDefaults()) {
+		t.Errorf("Default() differs from the specification's defaults:\n got %+v\nwant %+v", Default(), specDefaults())
+	}
+}
+
+// TestSamples checks what each sample means: the config it parses to, written out here.
+func TestSamples(t *testing.T) {
+	widget := []TemplatePath{{Group: "example.com", Kind: "Widget", Path: []string{"spec", "podTemplate"}}}
+	want := map[string]func(c *Config){
+		"defaults.yaml": func(c *Config) {},
+		"configmap.yaml": func(c *Config) {
+			c.Tags.Env = "prod"
+			c.Agent.Mode = "socket"
+			c.Selection.EnabledNamespaces = []string{"shop", "payments"}
+			c.PodTemplatePaths = widget
+		},
+		"custom-kinds.yaml": func(c *Config) { c.PodTemplatePaths = widget },
+		"mutate-unlabelled.yaml": func(c *Config) {
+			c.AgentNamespace = "monitoring"
+			c.Selection.MutateUnlabelled = true
+			c.Selection.DisabledNamespaces = []string{"batch-legacy"}
+			c.Agent.Mode = "service"
+			c.Agent.ServiceName = "datadog-agent"
+		},
+		"socket.yaml": func(c *Config) {
+			c.Tags.Env = "production"
+			c.Agent.Mode = "socket"
+		},
+	}
 	samples, _ := filepath.Glob("../../../config/samples/*.yaml")
 	if len(samples) == 0 {
 		t.Fatal("no samples found in config/samples")
 	}
+	seen := map[string]bool{}
 	for _, s := range samples {
-		t.Run(filepath.Base(s), func(t *testing.T) {
+		name := filepath.Base(s)
+		seen[name] = true
+		t.Run(name, func(t *testing.T) {
+			change, ok := want[name]
+			if !ok {
+				t.Fatalf("a new sample: write what it means in TestSamples")
+			}
 			b, err := os.ReadFile(s)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, errs := Parse(parseYAML(t, string(b)))
+			got, errs := Parse(parseYAML(t, string(b)))
 			if len(errs) > 0 {
 				t.Fatalf("the sample does not parse: %v", errs)
 			}
-			if filepath.Base(s) == "defaults.yaml" && !reflect.DeepEqual(c, Default()) {
-				t.Errorf("defaults.yaml differs from the defaults:\n got %+v\nwant %+v", c, Default())
+			w := specDefaults()
+			change(w)
+			if !reflect.DeepEqual(got, w) {
+				t.Errorf("the sample means\n %+v\nwant\n %+v", got, w)
 			}
 		})
+	}
+	for name := range want {
+		if !seen[name] {
+			t.Errorf("the sample %s is gone", name)
+		}
 	}
 }
 

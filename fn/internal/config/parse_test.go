@@ -8,7 +8,7 @@ import (
 
 func TestParseForms(t *testing.T) {
 	withMode := func(mode string) *Config {
-		c := Default()
+		c := specDefaults()
 		c.Agent.Mode = mode
 		return c
 	}
@@ -17,12 +17,12 @@ func TestParseForms(t *testing.T) {
 		config string // "" means no functionConfig
 		want   *Config
 	}{
-		{"none", "", Default()},
-		{"empty object", "{}", Default()},
-		{"ConfigMap without data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}", Default()},
-		{"ConfigMap with null data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:", Default()},
+		{"none", "", specDefaults()},
+		{"empty object", "{}", specDefaults()},
+		{"ConfigMap without data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}", specDefaults()},
+		{"ConfigMap with null data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:", specDefaults()},
 		{"object", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: socket}", withMode("socket")},
-		{"object with null field keeps default", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: null}\ntags:", Default()},
+		{"object with null field keeps default", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: null}\ntags:", specDefaults()},
 		{"ConfigMap", "apiVersion: v1\nkind: ConfigMap\ndata: {config.mode: csi}", withMode("csi")},
 		{"kustomize annotations", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmetadata:\n  annotations:\n    config.kubernetes.io/local-config: 'true'\n    config.kubernetes.io/function: |\n      exec: {path: x}\nconfig: {mode: service}", withMode("service")},
 	}
@@ -136,6 +136,65 @@ func TestParseErrors(t *testing.T) {
 			}
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Errorf("errors:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// The length limits, at their boundaries: the longest valid value parses, one character more is
+// an error with the message. DNS labels (namespaces, the agent's service, container names) 63,
+// image tags 128, the registry 255.
+func TestLengthLimits(t *testing.T) {
+	label63 := "a" + strings.Repeat("b-9", 20) + "yz" // 1 + 60 + 2
+	tag128 := "v" + strings.Repeat("1._-", 31) + "abc"
+	registry255 := "gcr.io/" + strings.Repeat("a", 248)
+	if len(label63) != 63 || len(tag128) != 128 || len(registry255) != 255 {
+		t.Fatalf("the fixtures are %d, %d and %d long", len(label63), len(tag128), len(registry255))
+	}
+	const (
+		dns = `must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found "`
+		tag = `must be an image tag (letters, digits, _ . -, at most 128, not starting with . or -), found "`
+		reg = `must be a registry and optional path such as gcr.io/datadoghq, found "`
+	)
+	obj := "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\n"
+	tests := []struct {
+		field     string
+		yaml      func(v string) string // the config setting the field to v
+		longest   string
+		got       func(c *Config) string
+		wantError string // the error for longest plus one character, up to the value
+	}{
+		{"agentNamespace", func(v string) string { return "agentNamespace: " + v }, label63,
+			func(c *Config) string { return c.AgentNamespace }, "agentNamespace: " + dns},
+		{"config.serviceName", func(v string) string { return "config: {serviceName: " + v + "}" }, label63,
+			func(c *Config) string { return c.Agent.ServiceName }, "config.serviceName: " + dns},
+		{"selection.enabledNamespaces", func(v string) string { return "selection: {enabledNamespaces: [" + v + "]}" }, label63,
+			func(c *Config) string { return strings.Join(c.Selection.EnabledNamespaces, ",") }, `selection.enabledNamespaces: item 0 ("` + label63 + `a") ` + dns},
+		{"selection.disabledNamespaces", func(v string) string { return "selection: {disabledNamespaces: [" + v + "]}" }, label63,
+			func(c *Config) string { return strings.Join(c.Selection.DisabledNamespaces, ",") }, `selection.disabledNamespaces: item 0 ("` + label63 + `a") ` + dns},
+		{"libraries.excludeContainers", func(v string) string { return "libraries: {excludeContainers: [" + v + "]}" }, label63,
+			func(c *Config) string { return strings.Join(c.Libraries.ExcludeContainers, ",") }, `libraries.excludeContainers: item 0 ("` + label63 + `a") ` + dns},
+		{"libraries.injectorVersion", func(v string) string { return "libraries: {injectorVersion: " + v + "}" }, tag128,
+			func(c *Config) string { return c.Libraries.InjectorVersion }, "libraries.injectorVersion: " + tag},
+		{"libraries.versions.python", func(v string) string { return "libraries: {versions: {python: " + v + "}}" }, tag128,
+			func(c *Config) string { return c.Libraries.Versions["python"] }, "libraries.versions.python: " + tag},
+		{"libraries.registry", func(v string) string { return "libraries: {registry: " + v + "}" }, registry255,
+			func(c *Config) string { return c.Libraries.Registry }, "libraries.registry: " + reg},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			c, errs := Parse(parseYAML(t, obj+tt.yaml(tt.longest)))
+			if len(errs) > 0 {
+				t.Fatalf("the longest valid value (%d characters) is refused: %v", len(tt.longest), errs)
+			}
+			if got := tt.got(c); got != tt.longest {
+				t.Errorf("the field holds %q, want %q", got, tt.longest)
+			}
+			over := tt.longest + "a"
+			c, errs = Parse(parseYAML(t, obj+tt.yaml(over)))
+			want := tt.wantError + over + `"`
+			if c != nil || len(errs) != 1 || errs[0].Error() != want {
+				t.Errorf("a value of %d characters: errors %v, want %q", len(over), errs, want)
 			}
 		})
 	}
