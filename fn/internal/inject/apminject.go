@@ -54,7 +54,6 @@ var debugVars = []langVar{
 func (apmInject) supports(language) bool { return true }
 
 func (m apmInject) plan(p *pod, libs []library, warn warnFunc) (func(initSettings) []string, error) {
-	tr := m.tr
 	for _, name := range []string{volumeLibraries, volumeLibrariesEtc} {
 		if err := p.checkEmptyDirVolume(name); err != nil {
 			return nil, err
@@ -70,7 +69,7 @@ func (m apmInject) plan(p *pod, libs []library, warn warnFunc) (func(initSetting
 	}
 	var edits []langEdit
 	for _, c := range p.containers {
-		if c.init || tr.excluded(c) {
+		if c.role != appContainer {
 			continue
 		}
 		for _, v := range vars {
@@ -125,7 +124,6 @@ func (m apmInject) injectorImage(p *pod) (string, error) {
 }
 
 func (m apmInject) inject(p *pod, libs []library, init initSettings, injector string, edits []langEdit) []string {
-	tr := m.tr
 	var added []string
 	for _, name := range []string{volumeLibraries, volumeLibrariesEtc} {
 		if p.addVolume(name, "emptyDir", emptyDir()) {
@@ -133,7 +131,7 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 		}
 	}
 	for _, c := range p.containers {
-		if c.init || tr.excluded(c) {
+		if c.role != appContainer {
 			continue
 		}
 		// The injector's mounts come first, before the user's.
@@ -141,7 +139,7 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 			yamltree.Map("name", volumeLibraries, "mountPath", "/"+injectorPackageDir, "subPath", injectorPackageDir),
 			yamltree.Map("name", volumeLibrariesEtc, "mountPath", "/etc/ld.so.preload", "subPath", "ld.so.preload", "readOnly", true))
 		for _, lib := range libs {
-			if tr.targets(lib, c) {
+			if lib.loads(c) {
 				p.mountAt(c, yamltree.Map("name", volumeLibraries, "mountPath", "/"+libraryPackagesDir, "subPath", libraryPackagesDir))
 				break
 			}

@@ -24,22 +24,19 @@ type pod struct {
 }
 
 type container struct {
-	node  *yaml.Node
-	name  string
+	node *yaml.Node
+	name string
+	// init says the container is in spec.initContainers; role says what it is to the injection.
 	init  bool
+	role  role
 	field string
 	// envNames are the names the container defines.
 	envNames map[string]bool
 }
 
-// isInjectedInit names the init containers this function (or Datadog's webhook) adds.
-func isInjectedInit(name string) bool {
-	return injectedInitNames[name]
-}
-
 // loadPod checks the parts of the template the mutations touch and returns them, or every
 // problem found as field errors.
-func loadPod(t *podtemplate.Template) (*pod, []*podtemplate.FieldError) {
+func (tr *Transformer) loadPod(t *podtemplate.Template) (*pod, []*podtemplate.FieldError) {
 	var errs []*podtemplate.FieldError
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, &podtemplate.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
@@ -74,7 +71,8 @@ func loadPod(t *podtemplate.Template) (*pod, []*podtemplate.FieldError) {
 			if c == nil {
 				continue
 			}
-			if list.init && isInjectedInit(c.name) {
+			c.role = tr.roleOf(c.name, c.init)
+			if c.role == injectedInitContainer {
 				p.injected = append(p.injected, c)
 			} else {
 				p.containers = append(p.containers, c)

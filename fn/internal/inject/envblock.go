@@ -12,18 +12,44 @@ type envVar struct {
 	name string
 	// item builds the env list item for a container.
 	item func(c *container) *yaml.Node
-	// only limits the variable to some containers; nil means every container.
+	// only limits the variable to some containers (an audience of roles.go); nil means every
+	// container and user init container.
 	only func(c *container) bool
-	// priority settles two sources of one variable (SPEC §5b): the lower wins, then the earlier.
-	priority int
+	// precedence settles two sources of one variable: the lower wins, then the earlier.
+	precedence int
 }
 
-// Priorities of the sources that can name the same variable.
-const (
-	priorityTags          = 1 // the tag labels and tags.*
-	priorityLibraryConfig = 2 // the *-lib.config.v1 annotations
-	prioritySwitches      = 3 // libraries.appsec, iast, sca, profiling
-)
+// envSources are the parts of the env block, each decided in its own file: install.go,
+// libconfig.go, switches.go, tags.go, agent.go.
+type envSources struct {
+	install, libConfig, switches, tags, agent []envVar
+}
+
+// composeEnvBlock is the block that goes before the user's variables (README "The env block"),
+// in this order: the install variables, the library settings (per language, then all-lib), the
+// product switches, the standard tags, the agent connection. When two sources give one variable,
+// the tags win over the library settings, and those over the switches; the install and agent
+// variables have names no other source gives. The user's own definition wins over all of them:
+// prependEnv never touches it.
+func composeEnvBlock(s envSources) []envVar {
+	const (
+		own = iota // names only this source gives
+		tags
+		libConfig
+		switches
+	)
+	var block []envVar
+	for _, part := range []struct {
+		vars       []envVar
+		precedence int
+	}{{s.install, own}, {s.libConfig, libConfig}, {s.switches, switches}, {s.tags, tags}, {s.agent, own}} {
+		for _, v := range part.vars {
+			v.precedence = part.precedence
+			block = append(block, v)
+		}
+	}
+	return block
+}
 
 func valueVar(name, value string) envVar {
 	return envVar{name: name, item: func(*container) *yaml.Node {
@@ -42,14 +68,14 @@ func fieldRefVar(name, fieldPath string) envVar {
 
 // prependEnv inserts, at the head of c's env list, the variables of block that c does not define
 // yet, in block order. A variable the user defines is never touched; of two block entries with one
-// name that both apply to c, the one of higher priority is kept, at its own place.
+// name that both apply to c, the one of higher precedence is kept, at its own place.
 func (p *pod) prependEnv(c *container, block []envVar) {
 	winner := map[string]int{}
 	for i, v := range block {
 		if c.envNames[v.name] || (v.only != nil && !v.only(c)) {
 			continue
 		}
-		if j, seen := winner[v.name]; !seen || v.priority < block[j].priority {
+		if j, seen := winner[v.name]; !seen || v.precedence < block[j].precedence {
 			winner[v.name] = i
 		}
 	}

@@ -14,7 +14,6 @@ const (
 // install id and time only when configured (Datadog's come from the Cluster Agent's start, which
 // has no render-time equivalent). They go to the user's containers, except the excluded ones.
 func (tr *Transformer) installEnv(singleStep bool) []envVar {
-	only := func(c *container) bool { return !tr.excluded(c) }
 	typ := installTypeLibInjection
 	if singleStep {
 		typ = installTypeSingleStep
@@ -27,7 +26,7 @@ func (tr *Transformer) installEnv(singleStep bool) []envVar {
 		block = append(block, valueVar(envInstallTime, t))
 	}
 	for i := range block {
-		block[i].only = only
+		block[i].only = notExcluded
 	}
 	return block
 }

@@ -19,14 +19,13 @@ const langEnvMountPath = "/datadog-lib"
 func (languageEnv) supports(l language) bool { return l.env != nil }
 
 func (m languageEnv) plan(p *pod, libs []library, _ warnFunc) (func(initSettings) []string, error) {
-	tr := m.tr
 	if err := p.checkEmptyDirVolume(volumeLibraries); err != nil {
 		return nil, err
 	}
 	var edits []langEdit
 	for _, lib := range libs {
 		for _, c := range p.containers {
-			if !tr.targets(lib, c) {
+			if !lib.loads(c) {
 				continue
 			}
 			for _, v := range lib.lang.env {
@@ -51,14 +50,13 @@ type langEdit struct {
 }
 
 func (m languageEnv) inject(p *pod, libs []library, init initSettings, edits []langEdit) []string {
-	tr := m.tr
 	var added []string
 	if p.addVolume(volumeLibraries, "emptyDir", emptyDir()) {
 		added = append(added, volumeLibraries)
 	}
 	for _, c := range p.containers {
 		for _, lib := range libs {
-			if tr.targets(lib, c) {
+			if lib.loads(c) {
 				p.mount(c, yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath))
 				break
 			}

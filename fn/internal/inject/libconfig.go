@@ -162,17 +162,17 @@ func (tr *Transformer) libConfigEnv(p *pod, libs []library) ([]envVar, error) {
 		}
 		for _, kv := range cfg.vars() {
 			ev := valueVar(kv[0], kv[1])
-			ev.only, ev.priority = only, priorityLibraryConfig
+			ev.only = only
 			block = append(block, ev)
 		}
 		return nil
 	}
 	for _, lib := range libs {
-		if err := add(lib.lang.name+"-lib.config.v1", func(c *container) bool { return tr.targets(lib, c) }); err != nil {
+		if err := add(lib.lang.name+"-lib.config.v1", lib.loads); err != nil {
 			return nil, err
 		}
 	}
-	if err := add("all-lib.config.v1", tr.loadsAny(libs)); err != nil {
+	if err := add("all-lib.config.v1", loadsAny(libs)); err != nil {
 		return nil, err
 	}
 	return block, nil

@@ -208,13 +208,4 @@ func (tr *Transformer) defaultImage(l language) string {
 	return image.Join(tr.cfg.Libraries.Registry, l.image(), tr.cfg.Libraries.Versions[l.name])
 }
 
-// targets reports whether container c loads lib: an app container, not excluded, and named by
-// the library's container annotations when it has some.
-func (tr *Transformer) targets(lib library, c *container) bool {
-	return !c.init && !tr.excluded(c) && (lib.containers == nil || lib.containers[c.name])
-}
 
-// excluded reports the containers that never get library settings (istio-proxy by default).
-func (tr *Transformer) excluded(c *container) bool {
-	return slices.Contains(tr.cfg.Libraries.ExcludeContainers, c.name)
-}

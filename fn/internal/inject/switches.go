@@ -9,7 +9,7 @@ func (tr *Transformer) switchEnv(libs []library) []envVar {
 	var block []envVar
 	add := func(name, value string) {
 		v := valueVar(name, value)
-		v.only, v.priority = tr.loadsAny(libs), prioritySwitches
+		v.only = loadsAny(libs)
 		block = append(block, v)
 	}
 	for _, s := range []struct {
@@ -26,21 +26,9 @@ func (tr *Transformer) switchEnv(libs []library) []envVar {
 	return block
 }
 
-// loadsAny selects the containers that load at least one of the libraries.
-func (tr *Transformer) loadsAny(libs []library) func(c *container) bool {
-	return func(c *container) bool {
-		for _, lib := range libs {
-			if tr.targets(lib, c) {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 // anyTarget reports whether some container of the pod loads one of the libraries.
-func (tr *Transformer) anyTarget(p *pod, libs []library) bool {
-	loads := tr.loadsAny(libs)
+func anyTarget(p *pod, libs []library) bool {
+	loads := loadsAny(libs)
 	for _, c := range p.containers {
 		if loads(c) {
 			return true

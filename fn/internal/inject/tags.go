@@ -31,9 +31,7 @@ func (tr *Transformer) tagsEnv(t *podtemplate.Template) ([]envVar, error) {
 			value = tag.fallback(tr)
 		}
 		if value != "" {
-			v := valueVar(tag.env, value)
-			v.priority = priorityTags
-			block = append(block, v)
+			block = append(block, valueVar(tag.env, value))
 		}
 	}
 	return block, nil

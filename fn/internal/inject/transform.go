@@ -187,7 +187,7 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 		t.Own(o.Tree)
 		ownPod(t, o.Tree)
 	}
-	p, errs := loadPod(t)
+	p, errs := tr.loadPod(t)
 	for _, e := range errs {
 		report(rs, o, e)
 	}
@@ -211,7 +211,7 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) error {
 	if err != nil {
 		return err
 	}
-	block := append(lp.env, tags...)
+	var agent []envVar
 	var volumes []volume
 	if tr.cfg.Agent.Enabled {
 		label, err := p.t.Label(labelMode)
@@ -222,10 +222,11 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) error {
 		if !ok {
 			warn(label.Field, "ignored: the value must be one of hostip, service, socket, csi, found %q; using %s", label.Text, mode)
 		}
-		block = append(block, tr.agentEnv(mode)...)
-		volumes = tr.agentVolumes(mode)
+		agent, volumes = tr.agentEnv(mode), tr.agentVolumes(mode)
 	}
 
+	block := composeEnvBlock(envSources{install: lp.install, libConfig: lp.libConfig,
+		switches: lp.switches, tags: tags, agent: agent})
 	for _, c := range p.containers {
 		p.prependEnv(c, block)
 	}
@@ -248,10 +249,10 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) error {
 // libraryPlan is what a template's libraries take, worked out before anything is edited.
 type libraryPlan struct {
 	libs []library
-	// env opens the env block: install type, library settings, switches.
-	env    []envVar
-	init   initSettings
-	inject func(initSettings) []string
+	// install, libConfig and switches are the library's parts of the env block.
+	install, libConfig, switches []envVar
+	init                         initSettings
+	inject                       func(initSettings) []string
 }
 
 // planLibraries chooses the template's libraries and checks that they can go in. When the pod's
@@ -265,7 +266,7 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 	if err != nil || len(choice.libs) == 0 {
 		return libraryPlan{}, err
 	}
-	if !tr.anyTarget(p, choice.libs) {
+	if !anyTarget(p, choice.libs) {
 		// Every container is excluded (an istio-proxy-only gateway): nothing would load them.
 		return libraryPlan{}, nil
 	}
@@ -286,10 +287,12 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 		return libraryPlan{}, p.setAnnotation(annotationInjectionError, tooLow)
 	}
 	return libraryPlan{
-		libs:   choice.libs,
-		env:    append(append(tr.installEnv(choice.singleStep), settings...), tr.switchEnv(choice.libs)...),
-		init:   initSettings{resources: res, securityContext: tr.initSecurityContext(p)},
-		inject: inject,
+		libs:      choice.libs,
+		install:   tr.installEnv(choice.singleStep),
+		libConfig: settings,
+		switches:  tr.switchEnv(choice.libs),
+		init:      initSettings{resources: res, securityContext: tr.initSecurityContext(p)},
+		inject:    inject,
 	}, nil
 }
 

@@ -1,0 +1,56 @@
+package inject
+
+import "slices"
+
+// role is what a container of a selected pod is to the injection; the README's "The env block"
+// says what each role gets.
+type role int
+
+const (
+	// appContainer is a container (or a user init container named nowhere else) that can load
+	// the tracing libraries: one of spec.containers, not excluded.
+	appContainer role = iota
+	// excludedContainer is named in libraries.excludeContainers (istio-proxy): it gets the agent
+	// connection and the tags, never a library, its mounts or its settings.
+	excludedContainer
+	// userInitContainer is one of the user's spec.initContainers: the agent connection, the tags
+	// and the install variables, never a library.
+	userInitContainer
+	// injectedInitContainer is an init container this function (or Datadog's webhook) adds: it
+	// only copies files and gets nothing.
+	injectedInitContainer
+)
+
+// roleOf gives a container its role from its name and the list it is in.
+func (tr *Transformer) roleOf(name string, init bool) role {
+	switch {
+	case init && injectedInitNames[name]:
+		return injectedInitContainer
+	case slices.Contains(tr.cfg.Libraries.ExcludeContainers, name):
+		return excludedContainer
+	case init:
+		return userInitContainer
+	}
+	return appContainer
+}
+
+// loads reports whether c is one of the library's target containers: an app container, and one
+// that the library's container-scoped annotations name when it has some.
+func (lib library) loads(c *container) bool {
+	return c.role == appContainer && (lib.containers == nil || lib.containers[c.name])
+}
+
+// loadsAny selects the containers that load at least one of the libraries.
+func loadsAny(libs []library) func(c *container) bool {
+	return func(c *container) bool {
+		for _, lib := range libs {
+			if lib.loads(c) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// notExcluded selects every container of the user but the excluded ones.
+func notExcluded(c *container) bool { return c.role != excludedContainer }
