@@ -14,7 +14,7 @@ const (
 	Kind       = "InjectDatadog"
 )
 
-// Agent connection modes (SPEC §3).
+// Agent connection modes (README "Agent modes").
 const (
 	ModeHostIP  = "hostip"
 	ModeService = "service"
@@ -25,7 +25,7 @@ const (
 // Modes lists the modes in the order the docs give them.
 var Modes = []string{ModeHostIP, ModeService, ModeSocket, ModeCSI}
 
-// Library injection methods (SPEC §5).
+// Library injection methods (README "Tracing libraries").
 const (
 	MethodLanguageEnv = "language-env"
 	MethodAPMInject   = "apm-inject"
@@ -47,20 +47,20 @@ type Config struct {
 	PodTemplatePaths []TemplatePath
 }
 
-// Selection decides which unlabelled pod templates are mutated (SPEC §2).
+// Selection decides which unlabelled pod templates are mutated (README "Selection").
 type Selection struct {
 	MutateUnlabelled   bool
 	EnabledNamespaces  []string
 	DisabledNamespaces []string
 }
 
-// Tags are the fallback values of DD_ENV, DD_SERVICE and DD_VERSION (SPEC §4).
+// Tags are the fallback values of DD_ENV, DD_SERVICE and DD_VERSION (README "Standard tags").
 type Tags struct {
 	Enabled               bool
 	Env, Service, Version string
 }
 
-// Agent is the `config` section: how containers reach the Datadog agent (SPEC §3).
+// Agent is the `config` section: how containers reach the Datadog agent (README "Agent modes").
 type Agent struct {
 	Enabled           bool
 	Mode              string
@@ -72,7 +72,7 @@ type Agent struct {
 	TypeSocketVolumes bool
 }
 
-// Libraries is the tracing-library injection (SPEC §5).
+// Libraries is the tracing-library injection (README "Tracing libraries").
 type Libraries struct {
 	Method            string
 	Registry          string

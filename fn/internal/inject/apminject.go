@@ -19,7 +19,7 @@ type apmInject struct {
 	debug bool
 }
 
-// Paths and names of the apm-inject method (reference §5.3).
+// Paths and names of the apm-inject method (README "The apm-inject method").
 const (
 	volumeLibrariesEtc  = "datadog-auto-instrumentation-etc"
 	injectorInitName    = "datadog-init-apm-inject"

@@ -6,7 +6,7 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// envVar is one variable of the block that goes before the user's variables (SPEC §5b), so that
+// envVar is one variable of the block that goes before the user's variables (README "The env block"), so that
 // the user's variables can refer to ours with $(VAR).
 type envVar struct {
 	name string

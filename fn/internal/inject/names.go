@@ -1,5 +1,5 @@
 // Package inject is the transform: it decides which pod templates are selected and adds to them
-// what Datadog's admission webhook adds to pods (SPEC §2-§4), editing the YAML tree in place.
+// what Datadog's admission webhook adds to pods (the README's "What it does to a pod template"), editing the YAML tree in place.
 package inject
 
 // Labels and annotations read from pod templates.

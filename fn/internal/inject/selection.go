@@ -17,7 +17,7 @@ const (
 	bySingleStep
 )
 
-// selectTemplate applies SPEC §2. warn receives an ignored label value.
+// selectTemplate applies the README's "Selection". warn receives an ignored label value.
 func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, format string, args ...any)) (route, error) {
 	v, err := t.Label(labelEnabled)
 	if err != nil {

@@ -14,7 +14,7 @@ var standardTags = []struct {
 	{envEnv, labelTagEnv, func(tr *Transformer) string { return tr.cfg.Tags.Env }},
 }
 
-// tagsEnv is the standard tags' part of the env block (SPEC §4): each variable on its own from
+// tagsEnv is the standard tags' part of the env block (README "Standard tags"): each variable on its own from
 // the template's label, else the workload's, else the config; an empty value is not injected.
 func (tr *Transformer) tagsEnv(t *podtemplate.Template) ([]envVar, error) {
 	if !tr.cfg.Tags.Enabled {

@@ -135,7 +135,7 @@ type Value struct {
 	Field string
 }
 
-// Label reads a label from the template, else from the enclosing objects (SPEC §2: a user who
+// Label reads a label from the template, else from the enclosing objects (README "Selection": a user who
 // labels the Deployment means the same as one who labels its pods).
 func (t *Template) Label(key string) (Value, error) {
 	v, err := read(yamltree.Get(t.Node, "metadata"), "labels", key, t.Field("metadata"))
