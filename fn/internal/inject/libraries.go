@@ -207,5 +207,3 @@ func (tr *Transformer) annotatedLibrary(l language, an *annotated) (library, err
 func (tr *Transformer) defaultImage(l language) string {
 	return image.Join(tr.cfg.Libraries.Registry, l.image(), tr.cfg.Libraries.Versions[l.name])
 }
-
-
