@@ -7,6 +7,7 @@ VERSION             ?= $(shell git describe --tags --always --dirty 2>/dev/null 
 KUSTOMIZE_VERSION   := v5.8.1
 STATICCHECK_VERSION := v0.8.2
 KUSTOMIZE           := $(BIN)/kustomize
+KPT                 := $(BIN)/kpt
 FUNCTION            := $(BIN)/inject-datadog
 LDFLAGS             := -s -w -X inject-datadog/fn/internal/cli.Version=$(VERSION)
 FUZZ_TARGETS        := FuzzProcess FuzzConfig FuzzSplitPath
@@ -42,6 +43,13 @@ image: build
 $(KUSTOMIZE):
 	GOBIN=$(BIN) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
+# kpt comes from its own tools module, fn/tools/kpt, which pins the version and stands in for the one
+# module the proxy refuses (see fn/tools/kpt/rollouts); without cgo, as kpt fn needs no wasm runtime.
+$(KPT): fn/tools/kpt/go.mod
+	cd fn/tools/kpt && CGO_ENABLED=0 GOBIN=$(BIN) $(GO) install -trimpath \
+	  -ldflags "-s -w -X github.com/kptdev/kpt/run.version=$$($(GO) list -m -f '{{.Version}}' github.com/kptdev/kpt)" \
+	  github.com/kptdev/kpt
+
 ## example: render the bundled kustomize example with the real kustomize and print it
 example: build $(KUSTOMIZE)
 	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/kustomize
@@ -54,10 +62,10 @@ lint:
 	cd fn/tools/image && $(GO) vet ./... && $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 ## test: lint, every test with the race detector (unit, golden, malformed inputs, kustomize and
-## kpt-style end-to-end), the image builder's test (the image built on a stand-in base, the binary
+## kpt end-to-end), the image builder's test (the image built on a stand-in base, the binary
 ## taken out of it and run as nobody), then each fuzz target for $(CI_FUZZTIME)
-test: build $(KUSTOMIZE) lint
-	KUSTOMIZE=$(KUSTOMIZE) $(GO) test -race -count=1 ./...
+test: build $(KUSTOMIZE) $(KPT) lint
+	KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) $(GO) test -race -count=1 ./...
 	cd fn/tools/image && INJECT_DATADOG_BINARY=$(FUNCTION) $(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
 

@@ -2,56 +2,29 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/runtime/exec"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// kptRun runs the function over a package directory the way kpt does (kpt is not installable
-// here): read every KRM file and the Kptfile keeping sequence indentation, run the exec function
-// with global scope, write the files back in place. It returns the function's results.
-func kptRun(t *testing.T, pkg string, fnConfig *yaml.RNode) (*yaml.RNode, error) {
+// runKpt runs the real kpt with args. The directory of the function under test comes first on
+// PATH, which is how the example's Kptfile (`exec: inject-datadog`) finds it, and kpt starts in a
+// directory of its own, away from the package, so nothing depends on kpt's working directory.
+// It returns what kpt printed, stdout and stderr together.
+func runKpt(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	abs, err := filepath.Abs(pkg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rw := &kio.LocalPackageReadWriter{
-		PackagePath:       abs,
-		MatchFilesGlob:    append([]string{"Kptfile"}, kio.MatchAll...),
-		PreserveSeqIndent: true,
-		WrapBareSeqNode:   true,
-	}
-	f := &exec.Filter{Path: fnBinary, WorkingDir: abs}
-	f.FunctionConfig = fnConfig
-	f.GlobalScope = true
-	err = kio.Pipeline{Inputs: []kio.Reader{rw}, Filters: []kio.Filter{f}, Outputs: []kio.Writer{rw}}.Execute()
-	return f.Results, err
+	cmd := exec.Command(kptBinary(t), args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(fnBinary)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
-// kptfileConfig reads the functionConfig that the package's Kptfile names with configPath.
-func kptfileConfig(t *testing.T, pkg string) *yaml.RNode {
-	t.Helper()
-	kf, err := yaml.ReadFile(filepath.Join(pkg, "Kptfile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := kf.Pipe(yaml.Lookup("pipeline", "mutators", "[exec=inject-datadog]", "configPath"))
-	if err != nil || p == nil {
-		t.Fatalf("the Kptfile has no inject-datadog mutator with a configPath: %v", err)
-	}
-	cfg, err := yaml.ReadFile(filepath.Join(pkg, yaml.GetValue(p)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
-// packageFiles reads every file of a package, by relative path, leaving out .expected.
+// packageFiles reads every file under dir, by relative path.
 func packageFiles(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	files := map[string]string{}
@@ -59,13 +32,10 @@ func packageFiles(t *testing.T, dir string) map[string]string {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, p)
 		if info.IsDir() {
-			if rel == ".expected" {
-				return filepath.SkipDir
-			}
 			return nil
 		}
+		rel, _ := filepath.Rel(dir, p)
 		b, err := os.ReadFile(p)
 		files[rel] = string(b)
 		return err
@@ -74,6 +44,23 @@ func packageFiles(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// sameFiles reports every file that was added, removed or changed between two reads of a package.
+func sameFiles(t *testing.T, what string, before, after map[string]string) {
+	t.Helper()
+	for name, content := range after {
+		if b, ok := before[name]; !ok {
+			t.Errorf("%s added %s", what, name)
+		} else if b != content {
+			t.Errorf("%s changed %s:\nbefore:\n%s\nafter:\n%s", what, name, b, content)
+		}
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			t.Errorf("%s removed %s", what, name)
+		}
+	}
 }
 
 // onlyAdded checks that every line of before is still in after, in order: the run only added lines.
@@ -94,13 +81,17 @@ func onlyAdded(t *testing.T, name, before, after string) (added []string) {
 	return added
 }
 
+// `kpt fn render --allow-exec` on the example writes examples/kpt-expected, and rendering the
+// rendered package again changes no file and gives the same results. (The expected package lives
+// outside the example: kpt renders every directory holding a Kptfile as a subpackage, whatever
+// .krmignore says, and feeds its resources to the parent's pipeline too.)
 func TestKptRenderExample(t *testing.T) {
-	src := repo("examples", "kpt")
-	pkg := copyDir(t, src)
+	pkg := copyDir(t, repo("examples", "kpt"))
 	before := packageFiles(t, pkg)
-	results, err := kptRun(t, pkg, kptfileConfig(t, pkg))
+	firstResults := t.TempDir()
+	out, err := runKpt(t, "fn", "render", "--allow-exec", "--results-dir", firstResults, pkg)
 	if err != nil {
-		t.Fatalf("the pipeline failed: %v", err)
+		t.Fatalf("kpt fn render failed: %v\n%s", err, out)
 	}
 	after := packageFiles(t, pkg)
 	if len(after) != len(before) {
@@ -114,45 +105,198 @@ func TestKptRenderExample(t *testing.T) {
 		if name != "discounts.yaml" && len(added) > 0 {
 			t.Errorf("%s changed, but holds no selected pod template: %q", name, added)
 		}
-		compareGolden(t, filepath.Join(src, ".expected", name), []byte(content))
+		compareGolden(t, repo("examples", "kpt-expected", name), []byte(content))
 	}
-	if s, _ := results.String(); !strings.Contains(s, "1 pod template: 1 mutated") {
-		t.Errorf("the results lack the summary:\n%s", s)
+	// --results-dir holds the function's results: exactly one info result, the summary.
+	results, err := yaml.ReadFile(filepath.Join(firstResults, "results.yaml"))
+	if err != nil {
+		t.Fatal(err)
 	}
-
-	// Rendering again changes nothing.
-	if _, err := kptRun(t, pkg, kptfileConfig(t, pkg)); err != nil {
-		t.Fatalf("the second render failed: %v", err)
+	infos, err := results.Pipe(yaml.Lookup("items", "[exec=inject-datadog]", "results"))
+	if err != nil || infos == nil {
+		t.Fatalf("results.yaml has no results of inject-datadog (%v):\n%s", err, results.MustString())
 	}
-	for name, content := range packageFiles(t, pkg) {
-		if content != after[name] {
-			t.Errorf("the second render changed %s", name)
+	elements, err := infos.Elements()
+	if err != nil {
+		t.Fatal(err)
+	}
+	summaries := 0
+	for _, r := range elements {
+		if s, _ := r.GetString("severity"); s == "info" {
+			summaries++
 		}
 	}
-}
-
-// `kpt fn eval --exec inject-datadog -- tags.env=prod config.mode=socket` sends these settings as
-// a ConfigMap whose values kpt tags as strings.
-func TestKptEvalConfigMap(t *testing.T) {
-	pkg := copyDir(t, repo("examples", "kpt"))
-	cfg := yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  tags.env: !!str prod\n  config.mode: !!str socket\n")
-	if _, err := kptRun(t, pkg, cfg); err != nil {
-		t.Fatalf("the pipeline failed: %v", err)
+	if summaries != 1 || len(elements) != 1 {
+		t.Errorf("want exactly one result, the info summary; results.yaml:\n%s", results.MustString())
 	}
-	compareGolden(t, filepath.Join("testdata", "kpt-eval-socket.yaml"), []byte(packageFiles(t, pkg)["discounts.yaml"]))
+
+	t.Run("again", func(t *testing.T) {
+		secondResults := t.TempDir()
+		out, err := runKpt(t, "fn", "render", "--allow-exec", "--results-dir", secondResults, pkg)
+		if err != nil {
+			t.Fatalf("the second kpt fn render failed: %v\n%s", err, out)
+		}
+		sameFiles(t, "the second render", after, packageFiles(t, pkg))
+		sameFiles(t, "the second render's --results-dir", packageFiles(t, firstResults), packageFiles(t, secondResults))
+	})
 }
 
-// A failing run leaves every file as it was.
-func TestKptErrorLeavesThePackageUnchanged(t *testing.T) {
+// kpt fn eval --exec sends `-- key=value` as a ConfigMap named function-input.
+func TestKptEval(t *testing.T) {
+	t.Run("tags.env", func(t *testing.T) {
+		pkg := t.TempDir()
+		if err := os.WriteFile(filepath.Join(pkg, "workloads.yaml"), []byte(evalWorkloads), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := runKpt(t, "fn", "eval", "--exec", fnBinary, pkg, "--", "tags.env=prod")
+		if err != nil {
+			t.Fatalf("kpt fn eval failed: %v\n%s", err, out)
+		}
+		b, err := os.ReadFile(filepath.Join(pkg, "workloads.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every container and init container of both workloads: DD_ENV=prod (section 4 of the
+		// rules: no tag label, so tags.env from the config; the function adds no init container).
+		want := map[string]string{
+			"Deployment/web: init container migrate": "prod",
+			"Deployment/web: container web":          "prod",
+			"Deployment/web: container sidecar":      "prod",
+			"CronJob/report: container report":       "prod",
+		}
+		got := map[string]string{}
+		docs, err := kio.FromBytes(b)
+		if err != nil {
+			t.Fatalf("reading kpt's output: %v\n%s", err, b)
+		}
+		for _, doc := range docs {
+			spec := []string{"spec", "template", "spec"}
+			if doc.GetKind() == "CronJob" {
+				spec = []string{"spec", "jobTemplate", "spec", "template", "spec"}
+			}
+			for field, what := range map[string]string{"containers": "container", "initContainers": "init container"} {
+				list, err := doc.Pipe(yaml.Lookup(append(spec, field)...))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if list == nil {
+					continue
+				}
+				elements, err := list.Elements()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range elements {
+					name, _ := c.GetString("name")
+					key := doc.GetKind() + "/" + doc.GetName() + ": " + what + " " + name
+					env, err := c.Pipe(yaml.Lookup("env", "[name=DD_ENV]", "value"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					got[key] = "(no DD_ENV value)"
+					if env != nil {
+						got[key] = yaml.GetValue(env)
+					}
+				}
+			}
+		}
+		for key, value := range want {
+			if got[key] != value {
+				t.Errorf("%s: DD_ENV is %q, want %q", key, got[key], value)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("found the containers %v, want those of %v", got, want)
+		}
+	})
+
+	// The example in socket mode, as the eval's command line asks.
+	t.Run("config.mode=socket", func(t *testing.T) {
+		pkg := copyDir(t, repo("examples", "kpt"))
+		out, err := runKpt(t, "fn", "eval", "--exec", fnBinary, pkg, "--", "tags.env=prod", "config.mode=socket")
+		if err != nil {
+			t.Fatalf("kpt fn eval failed: %v\n%s", err, out)
+		}
+		compareGolden(t, filepath.Join("testdata", "kpt-eval-socket.yaml"), []byte(packageFiles(t, pkg)["discounts.yaml"]))
+	})
+
+	t.Run("config.mode=bogus", func(t *testing.T) {
+		pkg := copyDir(t, repo("examples", "kpt"))
+		before := packageFiles(t, pkg)
+		out, err := runKpt(t, "fn", "eval", "--exec", fnBinary, pkg, "--", "config.mode=bogus")
+		if err == nil {
+			t.Fatalf("kpt fn eval succeeded with config.mode=bogus:\n%s", out)
+		}
+		want := `data[config.mode]: must be one of hostip, service, socket, csi, found "bogus"`
+		if !strings.Contains(out, want) {
+			t.Errorf("kpt's output lacks %q:\n%s", want, out)
+		}
+		sameFiles(t, "the failed eval", before, packageFiles(t, pkg))
+	})
+}
+
+// A render whose functionConfig is invalid fails with the function's message and leaves every
+// file of the package as it was.
+func TestKptRenderErrorLeavesThePackageUnchanged(t *testing.T) {
 	pkg := copyDir(t, repo("examples", "kpt"))
+	cfg := filepath.Join(pkg, "inject-datadog.yaml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte(strings.Replace(string(b), "mode: hostip", "mdoe: hostip", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	before := packageFiles(t, pkg)
-	cfg := yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\ndata:\n  config.mode: !!str udp\n")
-	if _, err := kptRun(t, pkg, cfg); err == nil {
-		t.Fatalf("the pipeline succeeded with config.mode=udp")
+	out, err := runKpt(t, "fn", "render", "--allow-exec", pkg)
+	if err == nil {
+		t.Fatalf("kpt fn render succeeded with a misspelled config field:\n%s", out)
 	}
-	for name, content := range packageFiles(t, pkg) {
-		if content != before[name] {
-			t.Errorf("the failed run changed %s", name)
-		}
+	want := "config.mdoe: is not a field of InjectDatadog (did you mean config.mode?)"
+	if !strings.Contains(out, want) {
+		t.Errorf("kpt's output lacks %q:\n%s", want, out)
 	}
+	sameFiles(t, "the failed render", before, packageFiles(t, pkg))
 }
+
+// evalWorkloads has no tag label anywhere, so DD_ENV can only come from the config.
+const evalWorkloads = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    metadata:
+      labels:
+        admission.datadoghq.com/enabled: "true"
+    spec:
+      initContainers:
+        - name: migrate
+          image: example.com/migrate:1
+      containers:
+        - name: web
+          image: example.com/web:1
+        - name: sidecar
+          image: example.com/sidecar:1
+          env:
+            - name: LOG_LEVEL
+              value: info
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: report
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels:
+            admission.datadoghq.com/enabled: "true"
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: report
+              image: example.com/report:1
+`

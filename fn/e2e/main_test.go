@@ -1,5 +1,5 @@
-// Package e2e runs the built function under its real clients: the kustomize binary, and kyaml's
-// kio pipeline with the exec filter, which is what kpt runs functions through.
+// Package e2e runs the built function under its real clients: the kustomize and kpt binaries the
+// Makefile installs into bin/.
 package e2e
 
 import (
@@ -46,6 +46,19 @@ func kustomizeBinary(t *testing.T) string {
 	}
 	if _, err := os.Stat(k); err != nil {
 		t.Fatalf("kustomize v5.8.1 is not at %s: run `make test`, which installs it", k)
+	}
+	return k
+}
+
+// kptBinary is the kpt the Makefile builds into bin/ from fn/tools/kpt.
+func kptBinary(t *testing.T) string {
+	t.Helper()
+	k := os.Getenv("KPT")
+	if k == "" {
+		k, _ = filepath.Abs(repo("bin", "kpt"))
+	}
+	if _, err := os.Stat(k); err != nil {
+		t.Fatalf("kpt v1.0.0-beta.61 is not at %s: run `make test`, which builds it", k)
 	}
 	return k
 }

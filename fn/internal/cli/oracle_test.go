@@ -110,7 +110,7 @@ func oracleResourceList(b []byte) ([]json.RawMessage, error) {
 // package as rendered (its YAML files and the Kptfile).
 func TestOracleExamples(t *testing.T) {
 	templates := 0
-	for _, glob := range []string{"../../../examples/*/expected.yaml", "../../../examples/*/.expected/*.yaml", "../../../examples/*/.expected/Kptfile"} {
+	for _, glob := range []string{"../../../examples/*/expected.yaml", "../../../examples/kpt-expected/*.yaml", "../../../examples/kpt-expected/Kptfile"} {
 		files, _ := filepath.Glob(glob)
 		if len(files) == 0 {
 			t.Fatalf("no file matches %s", glob)
