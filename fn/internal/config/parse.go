@@ -17,12 +17,6 @@ type Error struct {
 	Message string
 }
 
-func (e Error) Error() string {
-	if e.Field == "" {
-		return e.Message
-	}
-	return e.Field + ": " + e.Message
-}
 
 // Parse reads the functionConfig (nil when the ResourceList has none) and returns the validated
 // configuration, or every problem found in it.

@@ -132,7 +132,7 @@ func TestParseErrors(t *testing.T) {
 			}
 			var got []string
 			for _, e := range errs {
-				got = append(got, e.Error())
+				got = append(got, errText(e))
 			}
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Errorf("errors:\n got %q\nwant %q", got, tt.want)
@@ -193,9 +193,17 @@ func TestLengthLimits(t *testing.T) {
 			over := tt.longest + "a"
 			c, errs = Parse(parseYAML(t, obj+tt.yaml(over)))
 			want := tt.wantError + over + `"`
-			if c != nil || len(errs) != 1 || errs[0].Error() != want {
+			if c != nil || len(errs) != 1 || errText(errs[0]) != want {
 				t.Errorf("a value of %d characters: errors %v, want %q", len(over), errs, want)
 			}
 		})
 	}
+}
+
+// errText is an error as the command prints it: the field, then the message.
+func errText(e Error) string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
 }
