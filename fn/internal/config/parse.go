@@ -17,7 +17,6 @@ type Error struct {
 	Message string
 }
 
-
 // Parse reads the functionConfig (nil when the ResourceList has none) and returns the validated
 // configuration, or every problem found in it.
 func Parse(fc *yaml.Node) (*Config, []Error) {
