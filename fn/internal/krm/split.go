@@ -192,7 +192,14 @@ func MayHoldNamespace(text []byte) bool {
 }
 
 // Raw is item i as it came, "- " included: an item the run did not change is written back so.
-func (s *Split) Raw(i int) []byte { return s.in[s.items[i][0]:s.items[i][1]] }
+// The last item may end the input without a line break; it gets one, as the rest follows it.
+func (s *Split) Raw(i int) []byte {
+	raw := s.in[s.items[i][0]:s.items[i][1]]
+	if len(raw) > 0 && raw[len(raw)-1] != '\n' {
+		return append(raw[:len(raw):len(raw)], '\n')
+	}
+	return raw
+}
 
 // EncodesAlone reports whether item i, changed, comes out the same written on its own as in the
 // whole document: not when it ends with a comment.
