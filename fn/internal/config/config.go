@@ -45,6 +45,10 @@ type Config struct {
 	Agent            Agent
 	Libraries        Libraries
 	PodTemplatePaths []TemplatePath
+	// Targets are the Single Step targets, in the order they are tried.
+	Targets []Target
+	// NamespaceLabels gives the labels of namespaces, over those of the bundle's Namespaces.
+	NamespaceLabels map[string]map[string]string
 }
 
 // Selection decides which unlabelled pod templates are mutated (README "Selection").
