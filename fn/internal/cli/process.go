@@ -117,6 +117,8 @@ func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 		if rs, items, ok = runItems(s, cfg); !ok {
 			return nil, false, nil
 		}
+	} else if !itemsRead(s) {
+		return nil, false, nil // the whole document reports why it cannot be read
 	}
 	if rs.HasErrors() {
 		items = &krm.ItemWriter{}
@@ -126,6 +128,17 @@ func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 	}
 	ok, err = s.Output(w, items, rs)
 	return rs, ok, err
+}
+
+// itemsRead reports whether every item of s reads as a resource on its own.
+func itemsRead(s *krm.Split) bool {
+	var text bytes.Buffer
+	for i := 0; i < s.Len(); i++ {
+		if _, _, err := krm.ReadItem(s.ItemText(i, &text)); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // itemSource is a run's items as text: the items of a ResourceList, or the documents of a stream.

@@ -1,11 +1,8 @@
 package inject
 
 import (
-	"maps"
-
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"inject-datadog/fn/internal/krm"
 	"inject-datadog/fn/internal/yamltree"
 )
 
@@ -14,32 +11,13 @@ const (
 	podSecurityRestricted   = "restricted"
 )
 
-// restrictedNamespaces finds the Namespaces of the bundle that enforce the restricted Pod Security
-// Standard: there, init containers without a matching securityContext would be refused.
-func restrictedNamespaces(items []*krm.Object) map[string]bool {
-	ns := map[string]bool{}
-	for _, o := range items {
-		if list := krm.ListItems(o); list != nil {
-			maps.Copy(ns, restrictedNamespaces(list))
-			continue
-		}
-		if o.Kind() != "Namespace" || o.APIVersion() != "v1" {
-			continue
-		}
-		if v := yamltree.Path(o.Node, "metadata", "labels", labelPodSecurityEnforce); v != nil && v.Value == podSecurityRestricted {
-			ns[o.Name()] = true
-		}
-	}
-	return ns
-}
-
 // initSecurityContext is the injected init containers' securityContext: the configured one, else
 // the restricted profile in a restricted namespace, else none (nil).
 func (tr *Transformer) initSecurityContext(p *pod) *yaml.Node {
 	if sc := tr.cfg.Libraries.SecurityContext; sc != nil {
 		return deepCopy(sc)
 	}
-	if !tr.restricted[p.t.Namespace()] {
+	if tr.namespaces[p.t.Namespace()][labelPodSecurityEnforce] != podSecurityRestricted {
 		return nil
 	}
 	return yamltree.Map(

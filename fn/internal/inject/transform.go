@@ -16,8 +16,9 @@ import (
 type Transformer struct {
 	cfg   *config.Config
 	kinds *podtemplate.Kinds
-	// restricted are the bundle's namespaces that enforce the restricted Pod Security Standard.
-	restricted map[string]bool
+	// namespaces are the labels of the namespaces: the bundle's Namespaces, under the config's
+	// namespaceLabels. They decide restricted init containers and namespace selectors.
+	namespaces map[string]map[string]string
 	// mu guards summary: Object may run on several items at once.
 	mu      sync.Mutex
 	summary Summary
@@ -94,11 +95,11 @@ func (tr *Transformer) Run(items []*krm.Object) (krm.Results, []bool, Summary) {
 	return rs, changed, tr.Summary()
 }
 
-// SetNamespaces gives the transformer the bundle's Namespace objects (others are ignored): a
-// restricted one changes the injected init containers of its templates. It must come before
+// SetNamespaces gives the transformer the bundle's Namespace objects (others are ignored): their
+// labels make a namespace restricted and match targets' namespace selectors. It must come before
 // Object, for callers that stream the items.
 func (tr *Transformer) SetNamespaces(items []*krm.Object) {
-	tr.restricted = restrictedNamespaces(items)
+	tr.namespaces = namespaceLabels(items, tr.cfg.NamespaceLabels)
 }
 
 // Summary is what the transformer has seen so far.
