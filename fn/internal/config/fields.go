@@ -59,6 +59,8 @@ func buildFields() []field {
 		stringField("libraries.installID", func(c *Config) *string { return &c.Libraries.InstallID }, nil),
 		stringField("libraries.installTime", func(c *Config) *string { return &c.Libraries.InstallTime }, nil),
 		templatePathsField("podTemplatePaths"),
+		targetsField("targets"),
+		namespaceLabelsField("namespaceLabels"),
 	)
 	return fs
 }
