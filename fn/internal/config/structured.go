@@ -66,10 +66,10 @@ func checkJSON(s string) error {
 func targetsField(path string) field {
 	return structuredField(path, `[{"name": "apps", "namespaceSelector": {"matchNames": ["apps"]}}]`,
 		func(c *Config, n *yaml.Node) problems {
-			ts, ps := readTargets(n)
-			if len(ps) == 0 {
-				c.Targets = ts
-			}
+			// Set even with problems, so that validate also reports the conflicts with other fields
+			// (Parse returns no Config when there are errors).
+			var ps problems
+			c.Targets, ps = readTargets(n)
 			return ps
 		})
 }
@@ -340,12 +340,13 @@ func readNamespaceSelector(n *yaml.Node, at string, ps *problems) *NamespaceSele
 	if !ok {
 		return nil
 	}
-	s := NamespaceSelector{LabelSelector: readLabelSelector(fs, at, ps)}
+	var s NamespaceSelector
 	if v := fs["matchNames"]; v != nil {
 		if names := readStrings(v, at+".matchNames", dnsLabel, true, ps); len(names) > 0 {
 			s.MatchNames = names
 		}
 	}
+	s.LabelSelector = readLabelSelector(fs, at, ps)
 	if len(s.MatchNames) > 0 && s.UsesLabels() {
 		ps.addf(at, "must select namespaces by name (matchNames) or by label (matchLabels, matchExpressions), not both")
 	}
