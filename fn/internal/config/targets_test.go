@@ -336,3 +336,156 @@ func TestTargetErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestLabelSelectorMatches(t *testing.T) {
+	labels := map[string]string{"app": "web", "tier": "front", "empty": ""}
+	req := func(key, op string, values ...string) LabelRequirement {
+		return LabelRequirement{Key: key, Operator: op, Values: values}
+	}
+	tests := []struct {
+		name   string
+		sel    *LabelSelector
+		labels map[string]string
+		want   bool
+	}{
+		{"nil", nil, labels, true},
+		{"nil, no labels", nil, nil, true},
+		{"empty", &LabelSelector{}, labels, true},
+		{"empty, no labels", &LabelSelector{}, nil, true},
+		{"matchLabels", &LabelSelector{MatchLabels: map[string]string{"app": "web", "tier": "front"}}, labels, true},
+		{"matchLabels, other value", &LabelSelector{MatchLabels: map[string]string{"app": "api"}}, labels, false},
+		{"matchLabels, one of two", &LabelSelector{MatchLabels: map[string]string{"app": "web", "tier": "back"}}, labels, false},
+		{"matchLabels, absent key", &LabelSelector{MatchLabels: map[string]string{"team": ""}}, labels, false},
+		{"matchLabels, empty value", &LabelSelector{MatchLabels: map[string]string{"empty": ""}}, labels, true},
+		{"matchLabels, no labels", &LabelSelector{MatchLabels: map[string]string{"app": "web"}}, nil, false},
+		{"In", &LabelSelector{MatchExpressions: []LabelRequirement{req("app", "In", "api", "web")}}, labels, true},
+		{"In, other value", &LabelSelector{MatchExpressions: []LabelRequirement{req("app", "In", "api")}}, labels, false},
+		{"In, absent key", &LabelSelector{MatchExpressions: []LabelRequirement{req("team", "In", "a")}}, labels, false},
+		{"In, empty value", &LabelSelector{MatchExpressions: []LabelRequirement{req("empty", "In", "")}}, labels, true},
+		{"NotIn", &LabelSelector{MatchExpressions: []LabelRequirement{req("app", "NotIn", "api")}}, labels, true},
+		{"NotIn, listed", &LabelSelector{MatchExpressions: []LabelRequirement{req("app", "NotIn", "api", "web")}}, labels, false},
+		{"NotIn, absent key", &LabelSelector{MatchExpressions: []LabelRequirement{req("team", "NotIn", "a")}}, labels, true},
+		{"Exists", &LabelSelector{MatchExpressions: []LabelRequirement{req("empty", "Exists")}}, labels, true},
+		{"Exists, absent", &LabelSelector{MatchExpressions: []LabelRequirement{req("team", "Exists")}}, labels, false},
+		{"DoesNotExist", &LabelSelector{MatchExpressions: []LabelRequirement{req("team", "DoesNotExist")}}, labels, true},
+		{"DoesNotExist, present", &LabelSelector{MatchExpressions: []LabelRequirement{req("app", "DoesNotExist")}}, labels, false},
+		{"unknown operator", &LabelSelector{MatchExpressions: []LabelRequirement{req("app", "in", "web")}}, labels, false},
+		{"labels and expressions", &LabelSelector{
+			MatchLabels:      map[string]string{"app": "web"},
+			MatchExpressions: []LabelRequirement{req("tier", "In", "front"), req("team", "DoesNotExist")},
+		}, labels, true},
+		{"labels and a failing expression", &LabelSelector{
+			MatchLabels:      map[string]string{"app": "web"},
+			MatchExpressions: []LabelRequirement{req("tier", "In", "front"), req("app", "NotIn", "web")},
+		}, labels, false},
+	}
+	for _, tt := range tests {
+		if got := tt.sel.Matches(tt.labels); got != tt.want {
+			t.Errorf("%s: Matches(%v) = %v, want %v", tt.name, tt.labels, got, tt.want)
+		}
+	}
+}
+
+func TestNamespaceSelector(t *testing.T) {
+	tests := []struct {
+		name       string
+		sel        *NamespaceSelector
+		ns         string
+		usesLabels bool
+		matchName  bool
+	}{
+		{"nil", nil, "apps", false, true},
+		{"empty", &NamespaceSelector{}, "apps", false, true},
+		{"named", &NamespaceSelector{MatchNames: []string{"apps", "web"}}, "web", false, true},
+		{"not named", &NamespaceSelector{MatchNames: []string{"apps"}}, "web", false, false},
+		{"matchLabels", &NamespaceSelector{LabelSelector: LabelSelector{MatchLabels: map[string]string{"team": "a"}}}, "web", true, true},
+		{"matchExpressions", &NamespaceSelector{LabelSelector: LabelSelector{MatchExpressions: []LabelRequirement{{Key: "team", Operator: "Exists"}}}}, "web", true, true},
+		{"empty labels", &NamespaceSelector{LabelSelector: LabelSelector{MatchLabels: map[string]string{}}}, "web", false, true},
+	}
+	for _, tt := range tests {
+		if got := tt.sel.UsesLabels(); got != tt.usesLabels {
+			t.Errorf("%s: UsesLabels() = %v, want %v", tt.name, got, tt.usesLabels)
+		}
+		if got := tt.sel.MatchesName(tt.ns); got != tt.matchName {
+			t.Errorf("%s: MatchesName(%q) = %v, want %v", tt.name, tt.ns, got, tt.matchName)
+		}
+	}
+}
+
+func TestTargetJSON(t *testing.T) {
+	tests := []struct {
+		name   string
+		target Target
+		want   string
+	}{
+		{
+			// Datadog's TestMutatePod (target_mutator_test.go).
+			"Datadog's example",
+			Target{
+				Name:              "Application Namespace",
+				NamespaceSelector: &NamespaceSelector{MatchNames: []string{"application"}},
+				DDTraceVersions:   map[string]string{"python": "v3"},
+				DDTraceConfigs:    []TraceConfig{{Name: "DD_PROFILING_ENABLED", Value: "true"}, {Name: "DD_DATA_JOBS_ENABLED", Value: "true"}},
+			},
+			`{"name":"Application Namespace","namespaceSelector":{"matchNames":["application"]},"ddTraceVersions":{"python":"v3"},"ddTraceConfigs":[{"name":"DD_PROFILING_ENABLED","value":"true"},{"name":"DD_DATA_JOBS_ENABLED","value":"true"}]}`,
+		},
+		{"name only", Target{Name: "all"}, `{"name":"all"}`},
+		{
+			"empty selectors and maps left out",
+			Target{Name: "all", PodSelector: &LabelSelector{MatchLabels: map[string]string{}}, NamespaceSelector: &NamespaceSelector{}, DDTraceVersions: map[string]string{}, DDTraceConfigs: []TraceConfig{}},
+			`{"name":"all"}`,
+		},
+		{
+			"every field, map keys sorted, no HTML escaping",
+			Target{
+				Name: "<a & b>",
+				PodSelector: &LabelSelector{
+					MatchLabels:      map[string]string{"tier": "front", "app": "web"},
+					MatchExpressions: []LabelRequirement{{Key: "track", Operator: "NotIn", Values: []string{"canary", "beta"}}, {Key: "legacy", Operator: "DoesNotExist"}},
+				},
+				NamespaceSelector: &NamespaceSelector{LabelSelector: LabelSelector{
+					MatchLabels:      map[string]string{"team": "a"},
+					MatchExpressions: []LabelRequirement{{Key: "env", Operator: "In", Values: []string{"prod"}}},
+				}},
+				DDTraceVersions: map[string]string{"python": "v3", "java": "v1", "js": "v5"},
+				DDTraceConfigs: []TraceConfig{
+					{Name: "DD_EMPTY"},
+					{Name: "DD_TAGS", Value: "a:<b>&c"},
+					{Name: "OTEL_SERVICE_NAME", ValueFrom: yamltree.Map("configMapKeyRef", yamltree.Map("name", "otel", "key", "service", "optional", true))},
+				},
+			},
+			`{"name":"<a & b>","podSelector":{"matchLabels":{"app":"web","tier":"front"},"matchExpressions":[{"key":"track","operator":"NotIn","values":["canary","beta"]},{"key":"legacy","operator":"DoesNotExist"}]},` +
+				`"namespaceSelector":{"matchLabels":{"team":"a"},"matchExpressions":[{"key":"env","operator":"In","values":["prod"]}]},` +
+				`"ddTraceVersions":{"java":"v1","js":"v5","python":"v3"},` +
+				`"ddTraceConfigs":[{"name":"DD_EMPTY"},{"name":"DD_TAGS","value":"a:<b>&c"},{"name":"OTEL_SERVICE_NAME","valueFrom":{"configMapKeyRef":{"key":"service","name":"otel","optional":true}}}]}`,
+		},
+	}
+	for _, tt := range tests {
+		for i := 0; i < 3; i++ { // the same bytes every time, whatever the maps' order
+			if got := tt.target.JSON(); got != tt.want {
+				t.Errorf("%s:\n got %s\nwant %s", tt.name, got, tt.want)
+				break
+			}
+		}
+	}
+}
+
+// The JSON of a parsed valueFrom follows the YAML's types: numbers, bools and null as JSON's.
+func TestTargetJSONValueFromTypes(t *testing.T) {
+	c, errs := Parse(parseYAML(t, `apiVersion: fn.kpt.dev/v1alpha1
+kind: InjectDatadog
+targets:
+- name: t
+  ddTraceConfigs:
+  - name: DD_MEM
+    valueFrom:
+      resourceFieldRef: {containerName: app, resource: limits.memory, divisor: 1Mi, x: 1, y: 1.5, z: null, w: [a, "2"]}
+`))
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	want := `{"name":"t","ddTraceConfigs":[{"name":"DD_MEM","valueFrom":{"resourceFieldRef":{"containerName":"app","divisor":"1Mi","resource":"limits.memory","w":["a","2"],"x":1,"y":1.5,"z":null}}}]}`
+	if got := c.Targets[0].JSON(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
