@@ -473,9 +473,7 @@ func readTraceConfigs(n *yaml.Node, at string, ps *problems) []TraceConfig {
 			tc.Value, _ = readString(v, iat+".value", ps)
 		}
 		if v := fs["valueFrom"]; v != nil {
-			if err := checkEnvVarSource(v); err != nil {
-				ps.add(iat+".valueFrom", err)
-			} else {
+			if readEnvVarSource(v, iat+".valueFrom", ps) {
 				tc.ValueFrom = plainCopy(v)
 			}
 		}
@@ -499,23 +497,59 @@ func traceConfigName(s string) error {
 	return nil
 }
 
-// checkEnvVarSource checks a valueFrom: a Kubernetes EnvVarSource, one source given as a map.
-func checkEnvVarSource(n *yaml.Node) error {
+// envVarSourceFields are the fields of each source of a Kubernetes EnvVarSource, in its order,
+// with the one Kubernetes requires first.
+var envVarSourceFields = map[string][]string{
+	"fieldRef":         {"fieldPath", "apiVersion"},
+	"resourceFieldRef": {"resource", "containerName", "divisor"},
+	"configMapKeyRef":  {"key", "name", "optional"},
+	"secretKeyRef":     {"key", "name", "optional"},
+}
+
+// readEnvVarSource checks a valueFrom: a Kubernetes EnvVarSource, one source with its fields.
+// Each field is a scalar, so the node stays small however many aliases it uses.
+func readEnvVarSource(n *yaml.Node, at string, ps *problems) bool {
 	what := "a map of one of " + strings.Join(envVarSources, ", ") + " (a Kubernetes EnvVarSource)"
 	if n.Kind != yaml.MappingNode {
-		return mustBe(what, n)
+		ps.add(at, mustBe(what, n))
+		return false
 	}
 	if len(n.Content) != 2 {
-		return fmt.Errorf("must be %s, found a map of %d keys", what, len(n.Content)/2)
+		ps.addf(at, "must be %s, found a map of %d keys", what, len(n.Content)/2)
+		return false
 	}
-	k, v := n.Content[0].Value, resolve(n.Content[1])
-	if !slices.Contains(envVarSources, k) {
-		return fmt.Errorf("must be %s, found %q%s", what, k, didYouMean(k, envVarSources))
+	source := n.Content[0].Value
+	known, ok := envVarSourceFields[source]
+	if !ok {
+		ps.addf(at, "must be %s, found %q%s", what, source, didYouMean(source, envVarSources))
+		return false
 	}
-	if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
-		return fmt.Errorf("%s %v", k, mustBe("a non-empty map", v))
+	before := len(*ps)
+	at += "." + source
+	fs, ok := readFields(n.Content[1], at, "a "+source, known, ps)
+	if !ok {
+		return false
 	}
-	return nil
+	if fs[known[0]] == nil {
+		ps.addf(at+"."+known[0], "must be set")
+	}
+	for _, k := range known {
+		v := fs[k]
+		switch {
+		case v == nil:
+		case k == "optional":
+			if _, err := boolNode(v); err != nil {
+				ps.add(at+"."+k, err)
+			}
+		case k == "divisor":
+			if t := v.ShortTag(); v.Kind != yaml.ScalarNode || t != yaml.NodeTagString && t != yaml.NodeTagInt && t != yaml.NodeTagFloat {
+				ps.add(at+"."+k, mustBe("a Kubernetes quantity such as 1Mi", v))
+			}
+		default:
+			readString(v, at+"."+k, ps)
+		}
+	}
+	return len(*ps) == before
 }
 
 // plainCopy copies n without its positions, comments, aliases and flow style: maps and lists in

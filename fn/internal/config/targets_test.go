@@ -292,7 +292,15 @@ func TestTargetErrors(t *testing.T) {
 			`targets[0].ddTraceConfigs[1].valueFrom: ` + envFrom + `, found a map of 0 keys`,
 			`targets[0].ddTraceConfigs[2].valueFrom: ` + envFrom + `, found a map of 2 keys`,
 			`targets[0].ddTraceConfigs[3].valueFrom: ` + envFrom + `, found "feildRef" (did you mean fieldRef?)`,
-			`targets[0].ddTraceConfigs[4].valueFrom: fieldRef must be a non-empty map, found a string ("metadata.name")`,
+			`targets[0].ddTraceConfigs[4].valueFrom.fieldRef: must be a map, found a string ("metadata.name")`,
+		}},
+		{"valueFrom fields", obj + "targets: [{name: t, ddTraceConfigs: [{name: DD_A, valueFrom: {fieldRef: {fieldpath: x}}}, {name: DD_B, valueFrom: {secretKeyRef: {name: s, key: 1, optional: 'yes'}}}, {name: DD_C, valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: [1]}}}, {name: DD_D, valueFrom: {configMapKeyRef: {}}}]}]", []string{
+			"targets[0].ddTraceConfigs[0].valueFrom.fieldRef.fieldpath: is not a field of a fieldRef (did you mean fieldPath?): the fields are fieldPath and apiVersion",
+			"targets[0].ddTraceConfigs[0].valueFrom.fieldRef.fieldPath: must be set",
+			"targets[0].ddTraceConfigs[1].valueFrom.secretKeyRef.key: must be a string, found a number (1); quote it",
+			`targets[0].ddTraceConfigs[1].valueFrom.secretKeyRef.optional: must be a bool (true or false, unquoted), found a string ("yes")`,
+			"targets[0].ddTraceConfigs[2].valueFrom.resourceFieldRef.divisor: must be a Kubernetes quantity such as 1Mi, found a list",
+			"targets[0].ddTraceConfigs[3].valueFrom.configMapKeyRef.key: must be set",
 		}},
 		// namespaceLabels.
 		{"namespace name", obj + "namespaceLabels: {Apps: {team: a}, tools: {team: b}}", []string{`namespaceLabels: key "Apps" ` + dns + `"Apps"`}},
@@ -470,7 +478,7 @@ func TestTargetJSON(t *testing.T) {
 	}
 }
 
-// The JSON of a parsed valueFrom follows the YAML's types: numbers, bools and null as JSON's.
+// The JSON of a parsed valueFrom follows the YAML's types: strings, numbers and bools as JSON's.
 func TestTargetJSONValueFromTypes(t *testing.T) {
 	c, errs := Parse(parseYAML(t, `apiVersion: fn.kpt.dev/v1alpha1
 kind: InjectDatadog
@@ -479,12 +487,21 @@ targets:
   ddTraceConfigs:
   - name: DD_MEM
     valueFrom:
-      resourceFieldRef: {containerName: app, resource: limits.memory, divisor: 1Mi, x: 1, y: 1.5, z: null, w: [a, "2"]}
+      resourceFieldRef: {containerName: "1", resource: limits.memory, divisor: 1.5}
+  - name: DD_KEY
+    valueFrom:
+      secretKeyRef: {name: "null", key: k, optional: true}
+  - name: DD_CPU
+    valueFrom:
+      resourceFieldRef: {resource: limits.cpu, divisor: 1}
 `))
 	if len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
-	want := `{"name":"t","ddTraceConfigs":[{"name":"DD_MEM","valueFrom":{"resourceFieldRef":{"containerName":"app","divisor":"1Mi","resource":"limits.memory","w":["a","2"],"x":1,"y":1.5,"z":null}}}]}`
+	want := `{"name":"t","ddTraceConfigs":[` +
+		`{"name":"DD_MEM","valueFrom":{"resourceFieldRef":{"containerName":"1","divisor":1.5,"resource":"limits.memory"}}},` +
+		`{"name":"DD_KEY","valueFrom":{"secretKeyRef":{"key":"k","name":"null","optional":true}}},` +
+		`{"name":"DD_CPU","valueFrom":{"resourceFieldRef":{"divisor":1,"resource":"limits.cpu"}}}]}`
 	if got := c.Targets[0].JSON(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
