@@ -235,6 +235,13 @@ func TestSchemaMatchesCode(t *testing.T) {
 		"ddTraceVersions":                    props(target, "properties", "ddTraceVersions"),
 		"ddTraceConfigs":                     props(target, "properties", "ddTraceConfigs", "items"),
 	}
+	valueFrom := props(schemas["ddTraceConfigs"], "properties", "valueFrom")
+	schemas["valueFrom"] = valueFrom
+	fieldSets["valueFrom"] = envVarSources
+	for source, fields := range envVarSourceFields {
+		schemas["valueFrom."+source] = props(valueFrom, "properties", source)
+		fieldSets["valueFrom."+source] = fields
+	}
 	for name, s := range schemas {
 		if got, want := keys(s["properties"].(map[string]any)), sorted(fieldSets[name]); !slices.Equal(got, want) {
 			t.Errorf("%s fields: schema %v, code %v", name, got, want)

@@ -16,6 +16,8 @@ type field struct {
 	path string
 	node func(c *Config, n *yaml.Node) error
 	text func(c *Config, s string) error
+	// textForm says what a ConfigMap's value must be when it is not a string; "" for the usual.
+	textForm string
 }
 
 // fields is every leaf of the functionConfig, in the order the docs list them.

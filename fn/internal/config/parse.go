@@ -164,7 +164,11 @@ func fromConfigMap(c *Config, fc *yaml.Node) []Error {
 			continue
 		}
 		if v.Kind != yaml.ScalarNode {
-			errs = append(errs, Error{where, mustBe("a string (lists are comma-separated)", v).Error()})
+			form := f.textForm
+			if form == "" {
+				form = "a string (lists are comma-separated)"
+			}
+			errs = append(errs, Error{where, mustBe(form, v).Error()})
 			continue
 		}
 		// kpt tags ConfigMap values as strings, a hand-written ConfigMap may not: take the text.

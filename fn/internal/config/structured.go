@@ -39,8 +39,9 @@ func (ps problems) err() error {
 func structuredField(path, example string, read func(c *Config, n *yaml.Node) problems) field {
 	node := func(c *Config, n *yaml.Node) error { return read(c, n).err() }
 	return field{
-		path: path,
-		node: node,
+		path:     path,
+		node:     node,
+		textForm: "a string of JSON such as " + example,
 		text: func(c *Config, s string) error {
 			s = strings.TrimSpace(s)
 			if s == "" || s == "null" {

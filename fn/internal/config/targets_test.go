@@ -259,6 +259,8 @@ func TestTargetErrors(t *testing.T) {
 		{"target not a map", obj + "targets: [t]", []string{`targets[0]: must be a map, found a string ("t")`}},
 		{"ConfigMap not JSON", cm + "  targets: '[{\"name\": x}]'",
 			[]string{`data[targets]: must be JSON such as [{"name": "apps", "namespaceSelector": {"matchNames": ["apps"]}}], found invalid JSON (invalid character 'x' looking for beginning of value)`}},
+		{"ConfigMap YAML list", cm + "  targets:\n  - {name: t}",
+			[]string{`data[targets]: must be a string of JSON such as [{"name": "apps", "namespaceSelector": {"matchNames": ["apps"]}}], found a list`}},
 		{"ConfigMap JSON object", cm + `  targets: '{"name": "t"}'`, []string{"data[targets]: must be a list of targets, found a map"}},
 		{"selector types", obj + "targets: [{name: t, podSelector: [a], namespaceSelector: {matchNames: a, matchLabels: [b]}}]", []string{
 			"targets[0].podSelector: must be a map, found a list",
