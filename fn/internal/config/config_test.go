@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
 )
 
 func parseYAML(t *testing.T, s string) *yaml.Node {
@@ -71,6 +73,38 @@ func TestSamples(t *testing.T) {
 			c.Selection.DisabledNamespaces = []string{"batch-legacy"}
 			c.Agent.Mode = "service"
 			c.Agent.ServiceName = "datadog-agent"
+		},
+		"targets.yaml": func(c *Config) {
+			c.Targets = []Target{
+				{
+					Name:              "payments",
+					NamespaceSelector: &NamespaceSelector{MatchNames: []string{"payments", "payments-batch"}},
+					DDTraceVersions:   map[string]string{"java": "v1.45.0"},
+				},
+				{
+					Name: "team-a production",
+					NamespaceSelector: &NamespaceSelector{LabelSelector: LabelSelector{
+						MatchLabels:      map[string]string{"team": "a"},
+						MatchExpressions: []LabelRequirement{{Key: "env", Operator: "In", Values: []string{"prod"}}},
+					}},
+					DDTraceConfigs: []TraceConfig{
+						{Name: "DD_PROFILING_ENABLED", Value: "true"},
+						{Name: "DD_VERSION", ValueFrom: yamltree.Map("fieldRef", yamltree.Map("fieldPath", "metadata.labels['app.kubernetes.io/version']"))},
+					},
+				},
+				{
+					Name: "opted in",
+					PodSelector: &LabelSelector{
+						MatchLabels:      map[string]string{"apm.example.com/instrument": "true"},
+						MatchExpressions: []LabelRequirement{{Key: "track", Operator: "NotIn", Values: []string{"canary"}}},
+					},
+					DDTraceVersions: map[string]string{"python": "v3", "js": "v5"},
+				},
+			}
+			c.NamespaceLabels = map[string]map[string]string{
+				"shop":         {"team": "a", "env": "prod"},
+				"shop-staging": {"team": "a", "env": "staging"},
+			}
 		},
 		"socket.yaml": func(c *Config) {
 			c.Tags.Env = "production"
@@ -162,6 +196,64 @@ func TestSchemaMatchesCode(t *testing.T) {
 	items := leaves["libraries.inject"]["items"].(map[string]any)
 	if got := strs(items["enum"]); !slices.Equal(got, Languages) {
 		t.Errorf("libraries.inject enum: schema %v, code %v", got, Languages)
+	}
+
+	// Inside targets: the languages of ddTraceVersions, the operators of both selectors and the
+	// fields of each map.
+	target := leaves["targets"]["items"].(map[string]any)
+	props := func(s any, path ...string) map[string]any {
+		m := s.(map[string]any)
+		for _, k := range path {
+			m = m[k].(map[string]any)
+		}
+		return m
+	}
+	keys := func(m map[string]any) []string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return ks
+	}
+	sorted := func(s []string) []string { s = slices.Clone(s); sort.Strings(s); return s }
+	fieldSets := map[string][]string{
+		"targets.items":                      targetFields,
+		"podSelector":                        selectorFields,
+		"namespaceSelector":                  nsSelectorFields,
+		"podSelector.matchExpressions":       requirementFields,
+		"namespaceSelector.matchExpressions": requirementFields,
+		"ddTraceVersions":                    Languages,
+		"ddTraceConfigs":                     traceConfigFields,
+	}
+	schemas := map[string]map[string]any{
+		"targets.items":                      target,
+		"podSelector":                        props(target, "properties", "podSelector"),
+		"namespaceSelector":                  props(target, "properties", "namespaceSelector"),
+		"podSelector.matchExpressions":       props(target, "properties", "podSelector", "properties", "matchExpressions", "items"),
+		"namespaceSelector.matchExpressions": props(target, "properties", "namespaceSelector", "properties", "matchExpressions", "items"),
+		"ddTraceVersions":                    props(target, "properties", "ddTraceVersions"),
+		"ddTraceConfigs":                     props(target, "properties", "ddTraceConfigs", "items"),
+	}
+	valueFrom := props(schemas["ddTraceConfigs"], "properties", "valueFrom")
+	schemas["valueFrom"] = valueFrom
+	fieldSets["valueFrom"] = envVarSources
+	for source, fields := range envVarSourceFields {
+		schemas["valueFrom."+source] = props(valueFrom, "properties", source)
+		fieldSets["valueFrom."+source] = fields
+	}
+	for name, s := range schemas {
+		if got, want := keys(s["properties"].(map[string]any)), sorted(fieldSets[name]); !slices.Equal(got, want) {
+			t.Errorf("%s fields: schema %v, code %v", name, got, want)
+		}
+		if s["additionalProperties"] != false {
+			t.Errorf("%s: the schema allows other fields", name)
+		}
+	}
+	for _, sel := range []string{"podSelector.matchExpressions", "namespaceSelector.matchExpressions"} {
+		if got := strs(props(schemas[sel], "properties", "operator")["enum"]); !slices.Equal(got, Operators) {
+			t.Errorf("%s operator enum: schema %v, code %v", sel, got, Operators)
+		}
 	}
 
 	// An object holding every schema default parses to the code's defaults.

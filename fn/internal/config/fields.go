@@ -16,6 +16,8 @@ type field struct {
 	path string
 	node func(c *Config, n *yaml.Node) error
 	text func(c *Config, s string) error
+	// textForm says what a ConfigMap's value must be when it is not a string; "" for the usual.
+	textForm string
 }
 
 // fields is every leaf of the functionConfig, in the order the docs list them.
@@ -59,6 +61,8 @@ func buildFields() []field {
 		stringField("libraries.installID", func(c *Config) *string { return &c.Libraries.InstallID }, nil),
 		stringField("libraries.installTime", func(c *Config) *string { return &c.Libraries.InstallTime }, nil),
 		templatePathsField("podTemplatePaths"),
+		targetsField("targets"),
+		namespaceLabelsField("namespaceLabels"),
 	)
 	return fs
 }

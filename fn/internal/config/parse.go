@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -83,7 +84,7 @@ func walk(c *Config, m *yaml.Node, prefix string, errs *[]Error) {
 				continue // "key:" with no value keeps the default, as in the spec's sample
 			}
 			if err := f.node(c, v); err != nil {
-				*errs = append(*errs, Error{path, err.Error()})
+				*errs = append(*errs, fieldErrors(path, err)...)
 			}
 			continue
 		}
@@ -100,6 +101,31 @@ func walk(c *Config, m *yaml.Node, prefix string, errs *[]Error) {
 		}
 		*errs = append(*errs, Error{path, unknown(path, prefix == "" && key == "spec")})
 	}
+}
+
+// subErrors are the problems of a field with structure (targets, namespaceLabels), each with its
+// place inside the field ("[1].name", ".apps"), which fieldErrors appends to the field's path.
+type subErrors []Error
+
+func (e subErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, p := range e {
+		msgs[i] = p.Field + ": " + p.Message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// fieldErrors places the error of the field at path: one Error, or one for each of its subErrors.
+func fieldErrors(path string, err error) []Error {
+	var sub subErrors
+	if !errors.As(err, &sub) {
+		return []Error{{path, err.Error()}}
+	}
+	out := make([]Error, len(sub))
+	for i, e := range sub {
+		out[i] = Error{path + e.Field, e.Message}
+	}
+	return out
 }
 
 func resolve(n *yaml.Node) *yaml.Node {
@@ -138,7 +164,11 @@ func fromConfigMap(c *Config, fc *yaml.Node) []Error {
 			continue
 		}
 		if v.Kind != yaml.ScalarNode {
-			errs = append(errs, Error{where, mustBe("a string (lists are comma-separated)", v).Error()})
+			form := f.textForm
+			if form == "" {
+				form = "a string (lists are comma-separated)"
+			}
+			errs = append(errs, Error{where, mustBe(form, v).Error()})
 			continue
 		}
 		// kpt tags ConfigMap values as strings, a hand-written ConfigMap may not: take the text.
@@ -147,7 +177,7 @@ func fromConfigMap(c *Config, fc *yaml.Node) []Error {
 			text = ""
 		}
 		if err := f.text(c, text); err != nil {
-			errs = append(errs, Error{where, err.Error()})
+			errs = append(errs, fieldErrors(where, err)...)
 		}
 	}
 	return errs
@@ -222,6 +252,14 @@ func validate(c *Config) []Error {
 	var errs []Error
 	if len(c.Selection.EnabledNamespaces) > 0 && len(c.Selection.DisabledNamespaces) > 0 {
 		errs = append(errs, Error{"selection", "selection.enabledNamespaces and selection.disabledNamespaces must not both be set: list where to mutate, or where not to"})
+	}
+	// Datadog refuses these pairs too: with targets, each target's selectors choose the templates
+	// and its ddTraceVersions the libraries.
+	if len(c.Targets) > 0 && len(c.Selection.EnabledNamespaces) > 0 {
+		errs = append(errs, Error{"targets", "targets and selection.enabledNamespaces must not both be set: with targets, namespaceSelector chooses the namespaces"})
+	}
+	if len(c.Targets) > 0 && len(c.Libraries.Inject) > 0 {
+		errs = append(errs, Error{"targets", "targets and libraries.inject must not both be set: with targets, ddTraceVersions chooses the libraries"})
 	}
 	return errs
 }
