@@ -134,7 +134,7 @@ func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 func itemsRead(s *krm.Split) bool {
 	var text bytes.Buffer
 	for i := 0; i < s.Len(); i++ {
-		if _, _, err := krm.ReadItem(s.ItemText(i, &text)); err != nil {
+		if o, _, err := krm.ReadItem(s.ItemText(i, &text)); err != nil || o == nil {
 			return false
 		}
 	}
@@ -251,6 +251,11 @@ func mutateItem(src itemSource, tr *inject.Transformer, i int, text, tmp *bytes.
 		return itemResult{failed: true}
 	}
 	if o == nil {
+		// An empty document passes in a stream; an item of a ResourceList must be a resource,
+		// which the whole document reports.
+		if _, stream := src.(*krm.Stream); !stream {
+			return itemResult{failed: true}
+		}
 		return itemResult{text: src.Raw(i)}
 	}
 	o.Source = src.File(i)

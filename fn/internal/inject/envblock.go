@@ -20,29 +20,35 @@ type envVar struct {
 }
 
 // envSources are the parts of the env block, each decided in its own file: install.go,
+// singlestep.go (the target's settings, its name and the service source, the basic config),
 // libconfig.go, switches.go, tags.go, agent.go.
 type envSources struct {
-	install, libConfig, switches, tags, agent []envVar
+	install, traceConfigs, singleStep, basicConfig, libConfig, switches, tags, agent []envVar
 }
 
 // composeEnvBlock is the block that goes before the user's variables (README "The env block"),
-// in this order: the install variables, the library settings (per language, then all-lib), the
+// in this order: the install variables, the target's ddTraceConfigs, the applied target and the
+// service source, the basic config, the library settings (per language, then all-lib), the
 // product switches, the standard tags, the agent connection. When two sources give one variable,
-// the tags win over the library settings, and those over the switches; the install and agent
+// the tags win over the target's settings, those over the library settings, those over the
+// switches, and those over the basic config; the install, target-name, service-source and agent
 // variables have names no other source gives. The user's own definition wins over all of them:
 // prependEnv never touches it.
 func composeEnvBlock(s envSources) []envVar {
 	const (
 		own = iota // names only this source gives
 		tags
+		traceConfigs
 		libConfig
 		switches
+		basicConfig
 	)
 	var block []envVar
 	for _, part := range []struct {
 		vars       []envVar
 		precedence int
-	}{{s.install, own}, {s.libConfig, libConfig}, {s.switches, switches}, {s.tags, tags}, {s.agent, own}} {
+	}{{s.install, own}, {s.traceConfigs, traceConfigs}, {s.singleStep, own}, {s.basicConfig, basicConfig},
+		{s.libConfig, libConfig}, {s.switches, switches}, {s.tags, tags}, {s.agent, own}} {
 		for _, v := range part.vars {
 			v.precedence = part.precedence
 			block = append(block, v)

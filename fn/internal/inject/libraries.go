@@ -29,10 +29,12 @@ type library struct {
 }
 
 // libraryChoice is what a template gets: the libraries, in language order, and whether they came
-// from libraries.inject (Datadog's Single Step) rather than from annotations.
+// from Single Step (a target or libraries.inject) rather than from annotations.
 type libraryChoice struct {
 	libs       []library
 	singleStep bool
+	// target is the Single Step target that chose the libraries, nil when none did.
+	target *config.Target
 }
 
 // annotated collects, for one language, the images the annotations name, by scope.
@@ -120,7 +122,14 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: allField})
 			}
 		}
-	case len(tr.cfg.Libraries.Inject) > 0:
+	case len(tr.cfg.Targets) > 0 && tr.singleStepNamespace(p.t.Namespace()):
+		i, t, err := tr.matchTarget(p.t, warn)
+		if err != nil || t == nil {
+			return libraryChoice{}, err
+		}
+		choice.libs = tr.targetLibraries(i, t, m)
+		choice.singleStep, choice.target = true, t
+	case len(tr.cfg.Libraries.Inject) > 0 && tr.singleStepNamespace(p.t.Namespace()):
 		for _, l := range languages {
 			if slices.Contains(tr.cfg.Libraries.Inject, l.name) {
 				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: "functionConfig libraries.inject"})
@@ -132,8 +141,12 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 	kept := choice.libs[:0]
 	for _, lib := range choice.libs {
 		if !m.supports(lib.lang) {
-			warn(lib.field, "%s is not injected: the %s method has no %s library (set libraries.method: %s)",
-				lib.lang.name, m.name(), lib.lang.name, config.MethodAPMInject)
+			by := ""
+			if choice.target != nil {
+				by = fmt.Sprintf("target %q: ", choice.target.Name)
+			}
+			warn(lib.field, "%s%s is not injected: the %s method has no %s library (set libraries.method: %s)",
+				by, lib.lang.name, m.name(), lib.lang.name, config.MethodAPMInject)
 			continue
 		}
 		kept = append(kept, lib)
@@ -142,7 +155,8 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 	// The choice is made, and its warnings given, on every render: the results describe the
 	// output, which renders to itself again.
 	if len(p.injected) > 0 {
-		return libraryChoice{}, checkNoSwitch(p, m)
+		// Nothing more to inject; the target is still the one the output was rendered with.
+		return libraryChoice{target: choice.target}, checkNoSwitch(p, m)
 	}
 	return choice, nil
 }

@@ -42,7 +42,7 @@ func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, 
 		return notSelected, nil
 	case sel.MutateUnlabelled:
 		return byMutateUnlabelled, nil
-	case len(tr.cfg.Libraries.Inject) > 0 && len(sel.EnabledNamespaces) == 0:
+	case (len(tr.cfg.Libraries.Inject) > 0 || len(tr.cfg.Targets) > 0) && len(sel.EnabledNamespaces) == 0:
 		// With enabledNamespaces set, Single Step covers those namespaces only (as in Datadog).
 		return bySingleStep, nil
 	}

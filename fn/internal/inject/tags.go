@@ -16,23 +16,31 @@ var standardTags = []struct {
 
 // tagsEnv is the standard tags' part of the env block (README "Standard tags"): each variable on its own from
 // the template's label, else the workload's, else the config; an empty value is not injected.
-func (tr *Transformer) tagsEnv(t *podtemplate.Template) ([]envVar, error) {
-	if !tr.cfg.Tags.Enabled {
-		return nil, nil
-	}
-	var block []envVar
+//
+// service, when given, is Single Step's DD_SERVICE: it takes the DD_SERVICE slot where no label
+// nor tags.service gives one (README "Single Step targets").
+func (tr *Transformer) tagsEnv(t *podtemplate.Template, service *envVar) (block []envVar, usedService bool, err error) {
 	for _, tag := range standardTags {
+		if !tr.cfg.Tags.Enabled {
+			if tag.env == envService && service != nil {
+				block, usedService = append(block, *service), true
+			}
+			continue
+		}
 		v, err := t.Label(tag.label)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		value := v.Text
 		if !v.Found {
 			value = tag.fallback(tr)
 		}
-		if value != "" {
+		switch {
+		case value != "":
 			block = append(block, valueVar(tag.env, value))
+		case tag.env == envService && service != nil:
+			block, usedService = append(block, *service), true
 		}
 	}
-	return block, nil
+	return block, usedService, nil
 }

@@ -29,8 +29,12 @@ type warnFunc func(field, format string, args ...any)
 
 // New prepares a transformer; everything derived from the config alone is built here, once.
 func New(cfg *config.Config) *Transformer {
-	return &Transformer{cfg: cfg, kinds: podtemplate.NewKinds(cfg.PodTemplatePaths),
-		summary: Summary{Libraries: map[string]int{}}}
+	tr := &Transformer{cfg: cfg, kinds: podtemplate.NewKinds(cfg.PodTemplatePaths),
+		summary: Summary{Libraries: map[string]int{}, Targets: map[string]int{}}}
+	for _, t := range cfg.Targets {
+		tr.summary.targetOrder = append(tr.summary.targetOrder, t.Name)
+	}
+	return tr
 }
 
 // Summary describes the pod templates of the output, for the one info result that ends the run.
@@ -42,6 +46,10 @@ type Summary struct {
 	NoTemplate int
 	// Libraries counts the instrumented templates that carry each language's library.
 	Libraries map[string]int
+	// Targets counts the templates each Single Step target chose the libraries of; targetOrder
+	// lists the targets in the config's order.
+	Targets     map[string]int
+	targetOrder []string
 }
 
 // Message is the summary's text; rolledBack says the output carries the input unchanged.
@@ -62,6 +70,15 @@ func (s Summary) Message(rolledBack bool) string {
 		libs = []string{"none"}
 	}
 	msg += "; libraries: " + strings.Join(libs, ", ")
+	var targets []string
+	for _, name := range s.targetOrder {
+		if n := s.Targets[name]; n > 0 {
+			targets = append(targets, fmt.Sprintf("%q %d", name, n))
+		}
+	}
+	if len(targets) > 0 {
+		msg += "; targets: " + strings.Join(targets, ", ")
+	}
 	if s.NoTemplate == 1 {
 		msg += "; 1 workload without a pod template passed through"
 	} else if s.NoTemplate > 1 {
@@ -107,7 +124,7 @@ func (tr *Transformer) Summary() Summary {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	s := tr.summary
-	s.Libraries = maps.Clone(s.Libraries)
+	s.Libraries, s.Targets = maps.Clone(s.Libraries), maps.Clone(s.Targets)
 	return s
 }
 
@@ -195,29 +212,36 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 	if p == nil {
 		return failed, nil, false
 	}
-	if err := tr.mutate(p, warn); err != nil {
+	target, err := tr.mutate(p, warn)
+	if err != nil {
 		report(rs, o, err)
 		return failed, nil, false
+	}
+	if target != nil {
+		tr.count(func(n *Summary) { n.Targets[target.Name]++ })
 	}
 	return instrumented, p.languages(), p.changed
 }
 
 // mutate adds to a checked pod the env block, the agent volumes and the libraries.
-func (tr *Transformer) mutate(p *pod, warn warnFunc) error {
+func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 	lp, err := tr.planLibraries(p, warn)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	tags, err := tr.tagsEnv(p.t)
+	tags, usedService, err := tr.tagsEnv(p.t, lp.service)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if usedService && lp.serviceSource != nil {
+		lp.singleStep = append(lp.singleStep, *lp.serviceSource)
 	}
 	var agent []envVar
 	var volumes []volume
 	if tr.cfg.Agent.Enabled {
 		label, err := p.t.Label(labelMode)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		mode, ok := tr.agentMode(label.Text)
 		if !ok {
@@ -226,7 +250,8 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) error {
 		agent, volumes = tr.agentEnv(mode), tr.agentVolumes(mode)
 	}
 
-	block := composeEnvBlock(envSources{install: lp.install, libConfig: lp.libConfig,
+	block := composeEnvBlock(envSources{install: lp.install, traceConfigs: lp.traceConfigs,
+		singleStep: lp.singleStep, basicConfig: lp.basicConfig, libConfig: lp.libConfig,
 		switches: lp.switches, tags: tags, agent: agent})
 	for _, c := range p.containers {
 		p.prependEnv(c, block)
@@ -243,17 +268,27 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) error {
 		if p.t.RemoveAnnotation(annotationInjectionError) {
 			p.changed = true
 		}
+		if lp.target != nil {
+			if err := p.setAnnotation(annotationAppliedTarget, lp.target.JSON()); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return p.markSafeToEvict(added)
+	return lp.target, p.markSafeToEvict(added)
 }
 
 // libraryPlan is what a template's libraries take, worked out before anything is edited.
 type libraryPlan struct {
 	libs []library
-	// install, libConfig and switches are the library's parts of the env block.
-	install, libConfig, switches []envVar
-	init                         initSettings
-	inject                       func(initSettings) []string
+	// target is the Single Step target that chose the libraries, nil when none did.
+	target *config.Target
+	// The library's parts of the env block (README "The env block").
+	install, traceConfigs, singleStep, basicConfig, libConfig, switches []envVar
+	// service is Single Step's DD_SERVICE, for the tags' slot, and serviceSource says where it
+	// came from; nil when the rule gives none.
+	service, serviceSource *envVar
+	init                   initSettings
+	inject                 func(initSettings) []string
 }
 
 // planLibraries chooses the template's libraries and checks that they can go in. When the pod's
@@ -265,11 +300,11 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 	}
 	choice, err := tr.chooseLibraries(p, m, warn)
 	if err != nil || len(choice.libs) == 0 {
-		return libraryPlan{}, err
+		return libraryPlan{target: choice.target}, err
 	}
 	if !anyTarget(p, choice.libs) {
 		// Every container is excluded (an istio-proxy-only gateway): nothing would load them.
-		return libraryPlan{}, nil
+		return libraryPlan{target: choice.target}, nil
 	}
 	res, tooLow, err := tr.initResources(p)
 	if err != nil {
@@ -285,16 +320,24 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 	}
 	if tooLow != "" {
 		warn(p.t.Field("spec"), "no library injected: %s", tooLow)
-		return libraryPlan{}, p.setAnnotation(annotationInjectionError, tooLow)
+		return libraryPlan{target: choice.target}, p.setAnnotation(annotationInjectionError, tooLow)
 	}
-	return libraryPlan{
-		libs:      choice.libs,
-		install:   tr.installEnv(choice.singleStep),
-		libConfig: settings,
-		switches:  tr.switchEnv(choice.libs),
-		init:      initSettings{resources: res, securityContext: tr.initSecurityContext(p)},
-		inject:    inject,
-	}, nil
+	lp := libraryPlan{
+		libs:         choice.libs,
+		target:       choice.target,
+		install:      tr.installEnv(choice.singleStep),
+		traceConfigs: traceConfigEnv(choice.target),
+		singleStep:   appliedTargetEnv(choice.target),
+		libConfig:    settings,
+		switches:     tr.switchEnv(choice.libs),
+		init:         initSettings{resources: res, securityContext: tr.initSecurityContext(p)},
+		inject:       inject,
+	}
+	if choice.singleStep {
+		lp.service, lp.serviceSource = serviceName(p)
+		lp.basicConfig = basicConfigEnv(choice.libs)
+	}
+	return lp, nil
 }
 
 // report turns an error about o into an error result with its field path when it has one.

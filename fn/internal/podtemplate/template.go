@@ -151,6 +151,21 @@ func (t *Template) Label(key string) (Value, error) {
 	return Value{}, nil
 }
 
+// Labels are the template's own labels (no fallback to the workload), as a target's pod selector
+// reads them; each must be a string.
+func (t *Template) Labels() (map[string]string, error) {
+	meta := yamltree.Get(t.Node, "metadata")
+	labels := map[string]string{}
+	for _, kv := range yamltree.Pairs(yamltree.Get(meta, "labels")) {
+		v, err := read(meta, "labels", kv[0].Value, t.Field("metadata"))
+		if err != nil {
+			return nil, err
+		}
+		labels[kv[0].Value] = v.Text
+	}
+	return labels, nil
+}
+
 // Annotation reads an annotation of the template only: annotations do not fall back.
 func (t *Template) Annotation(key string) (Value, error) {
 	return read(yamltree.Get(t.Node, "metadata"), "annotations", key, t.Field("metadata"))
