@@ -116,7 +116,7 @@ func TestKptRenderExample(t *testing.T) {
 		}
 		compareGolden(t, filepath.Join(src, ".expected", name), []byte(content))
 	}
-	if s, _ := results.String(); !strings.Contains(s, "1 pod template: 1 mutated") {
+	if s, _ := results.String(); !strings.Contains(s, "1 pod template: 1 instrumented") {
 		t.Errorf("the results lack the summary:\n%s", s)
 	}
 
