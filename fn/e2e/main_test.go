@@ -1,5 +1,6 @@
-// Package e2e runs the built function under its real clients: the kustomize binary, and kyaml's
-// kio pipeline with the exec filter, which is what kpt runs functions through.
+// Package e2e runs the built function under its real clients: the kustomize binary, helm 3 (the
+// post-renderer) and helm 4 (the post-renderer plugin), and kyaml's kio pipeline with the exec
+// filter, which is what kpt runs functions through.
 package e2e
 
 import (
