@@ -6,8 +6,13 @@ BIN                 := $(CURDIR)/bin
 VERSION             ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 KUSTOMIZE_VERSION   := v5.8.1
 STATICCHECK_VERSION := v0.8.2
+HELM_VERSION        := v3.22.0
+HELM4_VERSION       := v4.3.1
 KUSTOMIZE           := $(BIN)/kustomize
 KPT                 := $(BIN)/kpt
+# Helm 3 and Helm 4 are both called helm: Helm 4 goes into a directory of its own.
+HELM                := $(BIN)/helm
+HELM4               := $(BIN)/helm4/helm
 FUNCTION            := $(BIN)/inject-datadog
 LDFLAGS             := -s -w -X inject-datadog/fn/internal/cli.Version=$(VERSION)
 FUZZ_TARGETS        := FuzzProcess FuzzConfig FuzzSplitPath
@@ -26,7 +31,7 @@ IMAGE_SOURCE        ?=
 IMAGE_TAR           := $(BIN)/inject-datadog-image.tar
 IMAGE_BUILDER       := $(BIN)/image-builder
 
-.PHONY: build image example test lint fuzz bench clean
+.PHONY: build image example example-helm test lint fuzz bench clean
 
 ## build: compile the function into bin/inject-datadog (static, no cgo)
 build:
@@ -50,9 +55,21 @@ $(KPT): fn/tools/kpt/go.mod
 	  -ldflags "-s -w -X github.com/kptdev/kpt/run.version=$$($(GO) list -m -f '{{.Version}}' github.com/kptdev/kpt)" \
 	  github.com/kptdev/kpt
 
+$(HELM):
+	GOBIN=$(BIN) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+
+$(HELM4):
+	GOBIN=$(BIN)/helm4 $(GO) install helm.sh/helm/v4/cmd/helm@$(HELM4_VERSION)
+
 ## example: render the bundled kustomize example with the real kustomize and print it
 example: build $(KUSTOMIZE)
 	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/kustomize
+
+## example-helm: render the bundled Helm chart with Helm v3.22.0 and inject-datadog as its
+## post-renderer and print it
+example-helm: build $(HELM)
+	$(HELM) template discounts examples/helm/discounts --include-crds \
+	  --post-renderer $(FUNCTION) --post-renderer-args=--config=examples/helm/inject-datadog.yaml
 
 ## lint: gofmt, go vet and staticcheck, on the function and on the image builder's own module
 lint:
@@ -61,11 +78,12 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	cd fn/tools/image && $(GO) vet ./... && $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-## test: lint, every test with the race detector (unit, golden, malformed inputs, kustomize and
-## kpt end-to-end), the image builder's test (the image built on a stand-in base, the binary
-## taken out of it and run as nobody), then each fuzz target for $(CI_FUZZTIME)
-test: build $(KUSTOMIZE) $(KPT) lint
-	KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) $(GO) test -race -count=1 ./...
+## test: lint, every test with the race detector (unit, golden, malformed inputs, end-to-end under
+## the real kustomize, kpt, Helm 3 and Helm 4), the image builder's test (the image built on a
+## stand-in base, the binary taken out of it and run as nobody), then each fuzz target for
+## $(CI_FUZZTIME)
+test: build $(KUSTOMIZE) $(KPT) $(HELM) $(HELM4) lint
+	KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) HELM=$(HELM) HELM4=$(HELM4) $(GO) test -race -count=1 ./...
 	cd fn/tools/image && INJECT_DATADOG_BINARY=$(FUNCTION) $(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
 

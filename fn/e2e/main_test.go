@@ -1,5 +1,5 @@
-// Package e2e runs the built function under its real clients: the kustomize and kpt binaries the
-// Makefile installs into bin/.
+// Package e2e runs the built function under its real clients, which the Makefile installs into
+// bin/: kustomize, kpt, helm 3 (the post-renderer) and helm 4 (the post-renderer plugin).
 package e2e
 
 import (
