@@ -49,6 +49,23 @@ type Config struct {
 	Targets []Target
 	// NamespaceLabels gives the labels of namespaces, over those of the bundle's Namespaces.
 	NamespaceLabels map[string]map[string]string
+	// Mode is what the run does: ModeRender (the default) writes the output, ModeCheck only
+	// reports the templates whose output would differ from their input.
+	Mode string
+	// Report asks for extra info results.
+	Report Report
+}
+
+// Run modes (README "CI: check mode").
+const (
+	RunRender = "render"
+	RunCheck  = "check"
+)
+
+// Report selects the extra info results: an explanation per pod template, the image list.
+type Report struct {
+	Workloads bool
+	Images    bool
 }
 
 // Selection decides which unlabelled pod templates are mutated (README "Selection").
@@ -78,6 +95,9 @@ type Agent struct {
 
 // Libraries is the tracing-library injection (README "Tracing libraries").
 type Libraries struct {
+	// ImageOverrides maps an image repository the function would write (without tag) to the
+	// repository to write instead, keeping the tag.
+	ImageOverrides    map[string]string
 	Method            string
 	Registry          string
 	InjectorVersion   string
@@ -115,6 +135,7 @@ type TemplatePath struct {
 func Default() *Config {
 	return &Config{
 		AgentNamespace: "datadog",
+		Mode:           RunRender,
 		Tags:           Tags{Enabled: true},
 		Agent: Agent{
 			Enabled:          true,

@@ -27,6 +27,7 @@ func parseYAML(t *testing.T, s string) *yaml.Node {
 func specDefaults() *Config {
 	return &Config{
 		AgentNamespace: "datadog",
+		Mode:           RunRender,
 		Selection:      Selection{},
 		Tags:           Tags{Enabled: true},
 		Agent: Agent{
