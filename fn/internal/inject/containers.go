@@ -21,6 +21,10 @@ type pod struct {
 	injected   []*container
 	volumes    *yaml.Node // nil until one is needed
 	changed    bool
+	// choice is the libraries chosen for the template (injected now or before), and skipped why
+	// none were injected when some were chosen: both for the explanation.
+	choice  libraryChoice
+	skipped string
 }
 
 type container struct {

@@ -26,6 +26,8 @@ type library struct {
 	field string
 	// containers limits the library's mount and env to the named containers; nil means every one.
 	containers map[string]bool
+	// reason says, for the explanation, what chose it: "annotation", "target \"x\""...
+	reason string
 }
 
 // libraryChoice is what a template gets: the libraries, in language order, and whether they came
@@ -35,6 +37,8 @@ type libraryChoice struct {
 	singleStep bool
 	// target is the Single Step target that chose the libraries, nil when none did.
 	target *config.Target
+	// unmatched says targets were tried and none matched.
+	unmatched bool
 }
 
 // annotated collects, for one language, the images the annotations name, by scope.
@@ -119,12 +123,13 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 	case allLib:
 		for _, l := range languages {
 			if m.supports(l) {
-				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: allField})
+				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: allField, reason: "all-lib annotation"})
 			}
 		}
 	case len(tr.cfg.Targets) > 0 && tr.singleStepNamespace(p.t.Namespace()):
 		i, t, err := tr.matchTarget(p.t, warn)
 		if err != nil || t == nil {
+			p.choice.unmatched = true
 			return libraryChoice{}, err
 		}
 		choice.libs = tr.targetLibraries(i, t, m)
@@ -132,7 +137,7 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 	case len(tr.cfg.Libraries.Inject) > 0 && tr.singleStepNamespace(p.t.Namespace()):
 		for _, l := range languages {
 			if slices.Contains(tr.cfg.Libraries.Inject, l.name) {
-				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: "functionConfig libraries.inject"})
+				choice.libs = append(choice.libs, library{lang: l, image: tr.defaultImage(l), field: "functionConfig libraries.inject", reason: "libraries.inject"})
 			}
 		}
 		choice.singleStep = true
@@ -154,6 +159,7 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 	choice.libs = kept
 	// The choice is made, and its warnings given, on every render: the results describe the
 	// output, which renders to itself again.
+	p.choice = choice
 	if len(p.injected) > 0 {
 		// Nothing more to inject; the target is still the one the output was rendered with.
 		return libraryChoice{target: choice.target}, checkNoSwitch(p, m)
@@ -213,7 +219,7 @@ func (tr *Transformer) annotatedLibrary(l language, an *annotated) (library, err
 				l.name, picks[0].field, picks[0].image, p.image, l.name)}
 		}
 	}
-	lib.image, lib.field = picks[0].image, picks[0].field
+	lib.image, lib.field, lib.reason = picks[0].image, picks[0].field, "annotation"
 	return lib, nil
 }
 

@@ -1,7 +1,9 @@
 package inject
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"inject-datadog/fn/internal/podtemplate"
 )
@@ -17,17 +19,22 @@ const (
 	bySingleStep
 )
 
-// selectTemplate applies the README's "Selection". warn receives an ignored label value.
-func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, format string, args ...any)) (route, error) {
+// selectTemplate applies the README's "Selection". It returns the route and, for the
+// explanation, why. warn receives an ignored label value.
+func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, format string, args ...any)) (route, string, error) {
 	v, err := t.Label(labelEnabled)
 	if err != nil {
-		return notSelected, err
+		return notSelected, "", err
+	}
+	where := "template"
+	if !strings.HasPrefix(v.Field, t.Field("metadata")) {
+		where = "workload"
 	}
 	switch {
 	case v.Found && v.Text == "true":
-		return byLabel, nil
+		return byLabel, fmt.Sprintf("%s label %s=true", where, labelEnabled), nil
 	case v.Found && v.Text == "false":
-		return notSelected, nil
+		return notSelected, fmt.Sprintf("%s label %s=false", where, labelEnabled), nil
 	case v.Found:
 		warn(v.Field, "ignored: the value must be \"true\" or \"false\", found %q; treated as absent", v.Text)
 	}
@@ -35,16 +42,24 @@ func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, 
 	ns := t.Namespace()
 	switch {
 	case slices.Contains(sel.DisabledNamespaces, ns):
-		return notSelected, nil
+		return notSelected, fmt.Sprintf("namespace %s is in selection.disabledNamespaces", ns), nil
 	case slices.Contains(sel.EnabledNamespaces, ns):
-		return byEnabledNamespace, nil
+		return byEnabledNamespace, fmt.Sprintf("namespace %s is in selection.enabledNamespaces", ns), nil
 	case ns == namespaceKubeSystem || ns == tr.cfg.AgentNamespace:
-		return notSelected, nil
+		what := "protected"
+		if ns == tr.cfg.AgentNamespace {
+			what = "the agent's (agentNamespace)"
+		}
+		return notSelected, fmt.Sprintf("namespace %s is %s (only the \"true\" label or selection.enabledNamespaces mutate there)", ns, what), nil
 	case sel.MutateUnlabelled:
-		return byMutateUnlabelled, nil
-	case (len(tr.cfg.Libraries.Inject) > 0 || len(tr.cfg.Targets) > 0) && len(sel.EnabledNamespaces) == 0:
+		return byMutateUnlabelled, "selection.mutateUnlabelled", nil
+	case len(tr.cfg.Targets) > 0 && len(sel.EnabledNamespaces) == 0:
+		return bySingleStep, "Single Step (targets)", nil
+	case len(tr.cfg.Libraries.Inject) > 0 && len(sel.EnabledNamespaces) == 0:
 		// With enabledNamespaces set, Single Step covers those namespaces only (as in Datadog).
-		return bySingleStep, nil
+		return bySingleStep, "Single Step (libraries.inject)", nil
+	case len(sel.EnabledNamespaces) > 0:
+		return notSelected, fmt.Sprintf("no %s label, and namespace %s is not in selection.enabledNamespaces", labelEnabled, ns), nil
 	}
-	return notSelected, nil
+	return notSelected, fmt.Sprintf("no %s label, and no selection rule mutates unlabelled templates", labelEnabled), nil
 }

@@ -84,7 +84,7 @@ func TestSelection(t *testing.T) {
 				c.AgentNamespace = tt.cfg.agentNamespace
 			}
 			warns := 0
-			got, err := New(c).selectTemplate(template(t, tt.ns, tt.label), func(string, string, ...any) { warns++ })
+			got, _, err := New(c).selectTemplate(template(t, tt.ns, tt.label), func(string, string, ...any) { warns++ })
 			if err != nil {
 				t.Fatal(err)
 			}

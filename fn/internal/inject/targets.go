@@ -62,15 +62,15 @@ func (tr *Transformer) matchTarget(t *podtemplate.Template, warn warnFunc) (int,
 // targetLibraries are the libraries of target i, in language order: its ddTraceVersions, or
 // every language the method injects at its default tag when it names none.
 func (tr *Transformer) targetLibraries(i int, t *config.Target, m injectionMethod) []library {
-	field := fmt.Sprintf("functionConfig targets[%d]", i)
+	field, reason := fmt.Sprintf("functionConfig targets[%d]", i), fmt.Sprintf("target %q", t.Name)
 	var libs []library
 	for _, l := range languages {
 		tag, named := t.DDTraceVersions[l.name]
 		switch {
 		case named:
-			libs = append(libs, library{lang: l, image: image.Join(tr.cfg.Libraries.Registry, l.image(), tag), field: field + ".ddTraceVersions." + l.name})
+			libs = append(libs, library{lang: l, image: image.Join(tr.cfg.Libraries.Registry, l.image(), tag), field: field + ".ddTraceVersions." + l.name, reason: reason})
 		case len(t.DDTraceVersions) == 0 && m.supports(l):
-			libs = append(libs, library{lang: l, image: tr.defaultImage(l), field: field})
+			libs = append(libs, library{lang: l, image: tr.defaultImage(l), field: field, reason: reason})
 		}
 	}
 	return libs

@@ -162,6 +162,9 @@ func (tr *Transformer) Object(o *krm.Object) (krm.Results, bool) {
 	out, langs, changed := failed, []string(nil), false
 	if err != nil {
 		report(&rs, o, err)
+		if tr.cfg.Report.Workloads {
+			rs.InfoAbout(o, "%s: failed: %v", describeObject(o), err)
+		}
 	} else {
 		out, langs, changed = tr.template(t, &rs)
 	}
@@ -193,12 +196,19 @@ func (tr *Transformer) count(add func(*Summary)) {
 func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outcome, []string, bool) {
 	o := t.Object
 	warn := func(field, format string, args ...any) { rs.Warningf(o, field, format, args...) }
-	r, err := tr.selectTemplate(t, warn)
+	explain := func(selected bool, reason string, p *pod, failure error) {
+		if tr.cfg.Report.Workloads {
+			rs.InfoAbout(o, "%s", tr.explainTemplate(t, selected, reason, p, failure))
+		}
+	}
+	r, reason, err := tr.selectTemplate(t, warn)
 	if err != nil {
 		report(rs, o, err)
+		explain(false, "", nil, err)
 		return failed, nil, false
 	}
 	if r == notSelected {
+		explain(false, reason, nil, nil)
 		return notSelectedOutcome, nil, false
 	}
 	if o.Tree != nil && o.Tree.HasAliases() {
@@ -210,13 +220,16 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 		report(rs, o, e)
 	}
 	if p == nil {
+		explain(true, reason, nil, errs[0])
 		return failed, nil, false
 	}
 	target, err := tr.mutate(p, warn)
 	if err != nil {
 		report(rs, o, err)
+		explain(true, reason, nil, err)
 		return failed, nil, false
 	}
+	explain(true, reason, p, nil)
 	if target != nil {
 		tr.count(func(n *Summary) { n.Targets[target.Name]++ })
 	}
@@ -304,6 +317,7 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 	}
 	if !anyTarget(p, choice.libs) {
 		// Every container is excluded (an istio-proxy-only gateway): nothing would load them.
+		p.skipped = "every container is in libraries.excludeContainers"
 		return libraryPlan{target: choice.target}, nil
 	}
 	res, tooLow, err := tr.initResources(p)
@@ -319,6 +333,7 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 		return libraryPlan{}, err
 	}
 	if tooLow != "" {
+		p.skipped = tooLow
 		warn(p.t.Field("spec"), "no library injected: %s", tooLow)
 		return libraryPlan{target: choice.target}, p.setAnnotation(annotationInjectionError, tooLow)
 	}

@@ -77,3 +77,8 @@ func Line(res *fn.Result) string {
 	b.WriteString(res.Message)
 	return b.String()
 }
+
+// InfoAbout reports an info result about o.
+func (r *Results) InfoAbout(o *Object, format string, args ...any) {
+	r.add(fn.Info, o, "", format, args...)
+}
