@@ -20,6 +20,9 @@ var usage string
 type options struct {
 	config  string
 	verbose bool
+	// check, explain and images set mode: check, report.workloads and report.images; images
+	// also prints the image list alone on stdout.
+	check, explain, images bool
 }
 
 // Main runs the command and returns its exit code: 0 on success, 1 when any error was reported.
@@ -36,13 +39,19 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		case arg == "--verbose" || arg == "-v":
 			opts.verbose = true
+		case arg == "--check":
+			opts.check = true
+		case arg == "--explain":
+			opts.explain = true
+		case arg == "--images":
+			opts.images = true
 		case arg == "--config" && i+1 < len(args):
 			i++
 			opts.config = args[i]
 		case strings.HasPrefix(arg, "--config="):
 			opts.config = strings.TrimPrefix(arg, "--config=")
 		default:
-			fmt.Fprintf(stderr, "inject-datadog: error: unknown argument %q: the flags are --config FILE, --verbose, --help and --version (see --help)\n", arg)
+			fmt.Fprintf(stderr, "inject-datadog: error: unknown argument %q: the flags are --config FILE, --check, --explain, --images, --verbose, --help and --version (see --help)\n", arg)
 			return 1
 		}
 	}
@@ -54,8 +63,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !krm.LooksLikeResourceList(in) {
 		return runStream(in, opts, stdout, stderr)
 	}
-	if opts.config != "" {
-		fmt.Fprintln(stderr, "inject-datadog: error: --config is for plain YAML streams: a ResourceList carries its own functionConfig")
+	if opts.config != "" || opts.check || opts.explain || opts.images {
+		fmt.Fprintln(stderr, "inject-datadog: error: --config, --check, --explain and --images are for plain YAML streams: a ResourceList carries its own functionConfig (mode, report.workloads, report.images)")
 		return 1
 	}
 	rs, err := ProcessTo(in, stdout)
@@ -63,13 +72,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "inject-datadog: error: %v\n", err)
 		return 1
 	}
-	return report(rs, false, stderr)
+	return report(rs, options{}, stderr)
 }
 
-// report writes the results to stderr, the summary too when verbose, and returns the exit code.
-func report(rs krm.Results, verbose bool, stderr io.Writer) int {
+// report writes the results to stderr (infos only when asked for: the explanations with
+// --explain, the rest with --verbose) and returns the exit code.
+func report(rs krm.Results, opts options, stderr io.Writer) int {
 	for _, r := range rs {
-		if r.Severity != "info" || verbose {
+		explanation := r.Severity == "info" && r.ResourceRef != nil
+		if r.Severity != "info" || opts.verbose || (opts.explain && explanation) {
 			fmt.Fprintln(stderr, krm.Line(r))
 		}
 	}

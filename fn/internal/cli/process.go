@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -55,11 +56,25 @@ func processWhole(in []byte, w io.Writer) (krm.Results, error) {
 	}
 	var changed []bool
 	if cfg != nil {
-		var runResults krm.Results
-		var sum inject.Summary
-		runResults, changed, sum = inject.New(cfg).Run(rl.Items)
-		rs = append(rs, runResults...)
-		rs.Infof("%s", sum.Message(rs.HasErrors()))
+		tr := inject.New(cfg)
+		tr.SetNamespaces(rl.Items)
+		var orig *krm.ResourceList
+		if cfg.Mode == config.RunCheck {
+			if orig, err = krm.Read(in); err != nil {
+				return nil, fmt.Errorf("re-reading the input: %w", err)
+			}
+		}
+		changed = make([]bool, len(rl.Items))
+		wouldChange := 0
+		for i, o := range rl.Items {
+			r, ch := tr.Object(o)
+			rs, changed[i] = append(rs, r...), ch
+			if ch && orig != nil {
+				wouldChange++
+				reportChange(&rs, orig.Items[i], orig.Items[i].Node, o.Node)
+			}
+		}
+		closeResults(&rs, tr.Summary(), cfg, wouldChange)
 	}
 	s, split := krm.SplitResourceList(in)
 	if split && s.Len() != len(rl.Items) {
@@ -114,7 +129,7 @@ func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 		rs.Errorf(s.FunctionConfig, e.Field, "%s", e.Message)
 	}
 	if cfg != nil {
-		if rs, items, ok = runItems(s, cfg); !ok {
+		if rs, items, _, ok = runItems(s, cfg); !ok {
 			return nil, false, nil
 		}
 	} else if !itemsRead(s) {
@@ -159,7 +174,7 @@ type itemSource interface {
 // runItems mutates the items of src for cfg. The items are independent, so they are read,
 // mutated and written on every core, and collected in input order, which keeps the output the
 // same. ok is false when an item cannot be read on its own. The summary closes the results.
-func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter, bool) {
+func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter, inject.Summary, bool) {
 	tr := inject.New(cfg)
 	// Namespaces first: a restricted one changes the templates in it, wherever they come. The
 	// byte search only skips items that cannot be a Namespace or a List of them; what an item
@@ -170,7 +185,7 @@ func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter,
 		if t := src.ItemText(i, &text); krm.MayHoldNamespace(t) {
 			o, _, err := krm.ReadItem(t)
 			if err != nil {
-				return nil, nil, false
+				return nil, nil, inject.Summary{}, false
 			}
 			if o != nil {
 				namespaces = append(namespaces, o)
@@ -182,7 +197,8 @@ func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter,
 	var rs krm.Results
 	items := &krm.ItemWriter{}
 	ok := true
-	for r := range mutateItems(src, tr) {
+	wouldChange := 0
+	for r := range mutateItems(src, tr, cfg.Mode == config.RunCheck) {
 		switch {
 		case !ok:
 		case r.failed:
@@ -190,25 +206,64 @@ func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter,
 		default:
 			rs = append(rs, r.results...)
 			items.Append(r.text)
+			if r.wouldChange {
+				wouldChange++
+			}
 		}
 	}
 	if !ok {
-		return nil, nil, false
+		return nil, nil, inject.Summary{}, false
 	}
-	rs.Infof("%s", tr.Summary().Message(rs.HasErrors()))
-	return rs, items, true
+	sum := tr.Summary()
+	closeResults(&rs, sum, cfg, wouldChange)
+	return rs, items, sum, true
 }
 
 // itemResult is one item, mutated and written.
 type itemResult struct {
-	text    []byte
-	results krm.Results
-	failed  bool
+	text        []byte
+	results     krm.Results
+	failed      bool
+	wouldChange bool
+}
+
+// closeResults adds the summary and, with report.images, the image list.
+func closeResults(rs *krm.Results, sum inject.Summary, cfg *config.Config, wouldChange int) {
+	rs.Infof("%s", summaryMessage(sum, cfg, *rs, wouldChange))
+	if cfg.Report.Images {
+		images := sum.ImageList()
+		if len(images) == 0 {
+			images = []string{"none"}
+		}
+		rs.Infof("inject-datadog images: %s", strings.Join(images, ", "))
+	}
+}
+
+// summaryMessage is the summary's text: in check mode it says how many items would change
+// instead of what was written back.
+func summaryMessage(sum inject.Summary, cfg *config.Config, rs krm.Results, wouldChange int) string {
+	if cfg.Mode != config.RunCheck {
+		return sum.Message(rs.HasErrors())
+	}
+	msg := sum.Message(false) + "; check: nothing written, "
+	switch wouldChange {
+	case 0:
+		return msg + "every item is rendered with this config"
+	case 1:
+		return msg + "1 item would change"
+	}
+	return msg + fmt.Sprintf("%d items would change", wouldChange)
+}
+
+// reportChange is check mode's error for an item that rendering would change.
+func reportChange(rs *krm.Results, o *krm.Object, before, after *yaml.Node) {
+	field, change, _ := firstDifference(before, after, "")
+	rs.Errorf(o, field, "not rendered with this config: inject-datadog %s here", change)
 }
 
 // mutateItems runs the items through the transformer on every core and yields them in input
 // order. At most a few items per worker wait to be collected, so memory stays flat.
-func mutateItems(src itemSource, tr *inject.Transformer) <-chan itemResult {
+func mutateItems(src itemSource, tr *inject.Transformer, check bool) <-chan itemResult {
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
 		i   int
@@ -229,7 +284,7 @@ func mutateItems(src itemSource, tr *inject.Transformer) <-chan itemResult {
 		go func() {
 			var text, tmp bytes.Buffer
 			for j := range jobs {
-				j.out <- mutateItem(src, tr, j.i, &text, &tmp)
+				j.out <- mutateItem(src, tr, check, j.i, &text, &tmp)
 			}
 		}()
 	}
@@ -245,7 +300,10 @@ func mutateItems(src itemSource, tr *inject.Transformer) <-chan itemResult {
 
 // mutateItem reads, mutates and writes item i. An item the transform leaves alone is written as
 // it came, byte for byte; an empty document (only comments) passes as it is.
-func mutateItem(src itemSource, tr *inject.Transformer, i int, text, tmp *bytes.Buffer) itemResult {
+//
+// In check mode a changed item is written back as it came too, with an error saying where the
+// rendered item would differ.
+func mutateItem(src itemSource, tr *inject.Transformer, check bool, i int, text, tmp *bytes.Buffer) itemResult {
 	o, doc, err := krm.ReadItem(src.ItemText(i, text))
 	if err != nil {
 		return itemResult{failed: true}
@@ -261,6 +319,16 @@ func mutateItem(src itemSource, tr *inject.Transformer, i int, text, tmp *bytes.
 	o.Source = src.File(i)
 	rs, changed := tr.Object(o)
 	r := itemResult{results: rs, text: src.Raw(i)}
+	if changed && check {
+		before, _, err := krm.ReadItem(src.ItemText(i, text))
+		if err != nil || before == nil {
+			return itemResult{failed: true}
+		}
+		before.Source = o.Source
+		reportChange(&r.results, before, before.Node, o.Node)
+		r.wouldChange = true
+		return r
+	}
 	if changed {
 		if !src.EncodesAlone(i) {
 			return itemResult{failed: true}

@@ -19,10 +19,14 @@ import (
 func runStream(in []byte, opts options, stdout, stderr io.Writer) int {
 	cfg, rs := streamConfig(opts.config)
 	if cfg == nil {
-		return report(rs, opts.verbose, stderr)
+		return report(rs, opts, stderr)
 	}
+	if opts.check {
+		cfg.Mode = config.RunCheck
+	}
+	cfg.Report.Workloads = cfg.Report.Workloads || opts.explain
 	s := krm.SplitStream(in)
-	runResults, items, ok := runItems(s, cfg)
+	runResults, items, sum, ok := runItems(s, cfg)
 	if !ok {
 		// Some document could not be read on its own: find it, to say which.
 		var text bytes.Buffer
@@ -36,11 +40,17 @@ func runStream(in []byte, opts options, stdout, stderr io.Writer) int {
 				break
 			}
 		}
-		return report(rs, opts.verbose, stderr)
+		return report(rs, opts, stderr)
 	}
 	rs = append(rs, runResults...)
-	if code := report(rs, opts.verbose, stderr); code != 0 {
-		return code
+	if code := report(rs, opts, stderr); code != 0 || cfg.Mode == config.RunCheck {
+		return code // check mode writes nothing on stdout
+	}
+	if opts.images {
+		for _, img := range sum.ImageList() {
+			fmt.Fprintln(stdout, img)
+		}
+		return 0
 	}
 	if err := items.Flush(stdout); err != nil {
 		fmt.Fprintf(stderr, "inject-datadog: error: writing stdout: %v\n", err)

@@ -149,7 +149,7 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 		p.mergeEnv(e.c, e.v, e.cur)
 	}
 
-	injectorInit := yamltree.Map("name", injectorInitName, "image", injector,
+	injectorInit := yamltree.Map("name", injectorInitName, "image", m.tr.overrideImage(injector),
 		"command", yamltree.StrSeq(shellCommand...),
 		"args", yamltree.StrSeq("cp -r /"+injectorPackageDir+"/* "+injectorInitCopyDir+
 			" && echo "+injectorPreload+" > "+injectorInitEtcDir+"/ld.so.preload"))
@@ -159,7 +159,7 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 	initList := seq(p.spec, "initContainers")
 	yamltree.Insert(initList, 0, injectorInit)
 	for _, lib := range libs {
-		ic := yamltree.Map("name", lib.lang.initName(), "image", lib.image,
+		ic := yamltree.Map("name", lib.lang.initName(), "image", m.tr.overrideImage(lib.image),
 			"command", yamltree.StrSeq(shellCommand...),
 			"args", yamltree.StrSeq("sh copy-lib.sh "+langEnvMountPath))
 		init.apply(ic, yamltree.Seq(

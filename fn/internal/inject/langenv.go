@@ -67,7 +67,7 @@ func (m languageEnv) inject(p *pod, libs []library, init initSettings, edits []l
 	}
 	initList := seq(p.spec, "initContainers")
 	for _, lib := range libs {
-		ic := yamltree.Map("name", lib.lang.initName(), "image", lib.image,
+		ic := yamltree.Map("name", lib.lang.initName(), "image", m.tr.overrideImage(lib.image),
 			"command", yamltree.StrSeq("sh", "copy-lib.sh", langEnvMountPath))
 		init.apply(ic, yamltree.Seq(yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath)))
 		yamltree.Append(initList, ic)

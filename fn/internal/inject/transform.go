@@ -30,7 +30,7 @@ type warnFunc func(field, format string, args ...any)
 // New prepares a transformer; everything derived from the config alone is built here, once.
 func New(cfg *config.Config) *Transformer {
 	tr := &Transformer{cfg: cfg, kinds: podtemplate.NewKinds(cfg.PodTemplatePaths),
-		summary: Summary{Libraries: map[string]int{}, Targets: map[string]int{}}}
+		summary: Summary{Libraries: map[string]int{}, Targets: map[string]int{}, Images: map[string]bool{}}}
 	for _, t := range cfg.Targets {
 		tr.summary.targetOrder = append(tr.summary.targetOrder, t.Name)
 	}
@@ -50,6 +50,8 @@ type Summary struct {
 	// lists the targets in the config's order.
 	Targets     map[string]int
 	targetOrder []string
+	// Images are the images of the injected init containers the output's templates hold.
+	Images map[string]bool
 }
 
 // Message is the summary's text; rolledBack says the output carries the input unchanged.
@@ -124,7 +126,7 @@ func (tr *Transformer) Summary() Summary {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	s := tr.summary
-	s.Libraries, s.Targets = maps.Clone(s.Libraries), maps.Clone(s.Targets)
+	s.Libraries, s.Targets, s.Images = maps.Clone(s.Libraries), maps.Clone(s.Targets), maps.Clone(s.Images)
 	return s
 }
 
@@ -168,7 +170,14 @@ func (tr *Transformer) Object(o *krm.Object) (krm.Results, bool) {
 	} else {
 		out, langs, changed = tr.template(t, &rs)
 	}
+	var images []string
+	if t != nil && out != failed {
+		images = templateImages(t)
+	}
 	tr.count(func(n *Summary) {
+		for _, img := range images {
+			n.Images[img] = true
+		}
 		n.Templates++
 		switch out {
 		case notSelectedOutcome:
