@@ -38,6 +38,15 @@ func oneOf(values ...string) func(string) error {
 	}
 }
 
+// runMode checks the run mode; an agent mode there gets a pointer to config.mode.
+func runMode(s string) error {
+	err := oneOf(RunModes...)(s)
+	if err != nil && slices.Contains(Modes, s) {
+		return fmt.Errorf("%v (the agent's connection mode is config.mode)", err)
+	}
+	return err
+}
+
 func absPath(s string) error {
 	if !strings.HasPrefix(s, "/") || strings.ContainsAny(s, "\n\r,") {
 		return fmt.Errorf("must be an absolute path, found %q", s)

@@ -188,7 +188,7 @@ func TestSchemaMatchesCode(t *testing.T) {
 		t.Errorf("schema fields differ from the code's:\nschema %v\ncode   %v", inSchema, inCode)
 	}
 
-	enums := map[string][]string{"config.mode": Modes, "libraries.method": Methods}
+	enums := map[string][]string{"config.mode": Modes, "libraries.method": Methods, "mode": RunModes}
 	for p, want := range enums {
 		if got := strs(leaves[p]["enum"]); !slices.Equal(got, want) {
 			t.Errorf("%s enum: schema %v, code %v", p, got, want)

@@ -63,6 +63,9 @@ func buildFields() []field {
 		templatePathsField("podTemplatePaths"),
 		targetsField("targets"),
 		namespaceLabelsField("namespaceLabels"),
+		stringField("mode", func(c *Config) *string { return &c.Mode }, runMode),
+		boolField("report.workloads", func(c *Config) *bool { return &c.Report.Workloads }),
+		boolField("report.images", func(c *Config) *bool { return &c.Report.Images }),
 	)
 	return fs
 }

@@ -26,6 +26,22 @@ func TestParseForms(t *testing.T) {
 		{"ConfigMap", "apiVersion: v1\nkind: ConfigMap\ndata: {config.mode: csi}", withMode("csi")},
 		{"kustomize annotations", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmetadata:\n  annotations:\n    config.kubernetes.io/local-config: 'true'\n    config.kubernetes.io/function: |\n      exec: {path: x}\nconfig: {mode: service}", withMode("service")},
 	}
+	checkReporting := specDefaults()
+	checkReporting.Mode = RunCheck
+	checkReporting.Report = Report{Workloads: true, Images: true}
+	imagesOnly := specDefaults()
+	imagesOnly.Report.Images = true
+	tests = append(tests, []struct {
+		name   string
+		config string
+		want   *Config
+	}{
+		{"object run settings", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmode: check\nreport: {workloads: true, images: true}", checkReporting},
+		{"ConfigMap run settings", "apiVersion: v1\nkind: ConfigMap\ndata: {mode: check, report.workloads: 'true', report.images: 'TRUE'}", checkReporting},
+		{"object render and one report", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmode: render\nreport: {workloads: false, images: true}", imagesOnly},
+		{"ConfigMap render and one report", "apiVersion: v1\nkind: ConfigMap\ndata: {mode: render, report.workloads: 'false', report.images: 'true'}", imagesOnly},
+		{"object null run settings keep defaults", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmode:\nreport:", specDefaults()},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *Config
@@ -118,6 +134,18 @@ func TestParseErrors(t *testing.T) {
 		{"template path field", obj + "podTemplatePaths: [{kind: W, path: a, api: x}]", []string{`podTemplatePaths: item 0 has an unknown field "api": the fields are group, kind and path`}},
 		{"ConfigMap template path", cm + "  podTemplatePaths: Widget", []string{`data[podTemplatePaths]: item 0 must be Kind.group=field.path, found "Widget"`}},
 		{"securityContext text", cm + "  libraries.securityContext: runAsNonRoot", []string{`data[libraries.securityContext]: must be a map (a Kubernetes SecurityContext), found a string ("runAsNonRoot")`}},
+		{"run mode", obj + "mode: dry-run", []string{`mode: must be one of render, check, found "dry-run"`}},
+		{"run mode not yet", cm + "  mode: remove", []string{`data[mode]: must be one of render, check, found "remove"`}},
+		{"run mode case", obj + "mode: Check", []string{`mode: must be one of render, check, found "Check"`}},
+		{"agent mode as run mode", obj + "mode: socket", []string{`mode: must be one of render, check, found "socket" (the agent's connection mode is config.mode)`}},
+		{"ConfigMap agent mode as run mode", cm + "  mode: csi", []string{`data[mode]: must be one of render, check, found "csi" (the agent's connection mode is config.mode)`}},
+		{"run mode not a string", obj + "mode: [check]", []string{"mode: must be a string, found a list"}},
+		{"run mode in ConfigMap not a string", cm + "  mode: [check]", []string{"data[mode]: must be a string (lists are comma-separated), found a list"}},
+		{"report not a map", obj + "report: true", []string{`report: must be a map, found a bool ("true")`}},
+		{"report unknown field", obj + "report: {image: true}", []string{"report.image: is not a field of InjectDatadog (did you mean report.images?)"}},
+		{"report bool as string", obj + "report: {workloads: 'true'}", []string{`report.workloads: must be a bool (true or false, unquoted), found a string ("true")`}},
+		{"report bool text", cm + "  report.images: yes", []string{`data[report.images]: must be "true" or "false", found "yes"`}},
+		{"report section key", cm + "  report: 'true'", []string{"data[report]: must name one field: ConfigMap keys are dotted paths such as report.workloads"}},
 		{"every error reported", obj + "config: {mode: x, serviceName: X}\nagentNamespace: Y", []string{
 			`config.mode: must be one of hostip, service, socket, csi, found "x"`,
 			`config.serviceName: must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found "X"`,
