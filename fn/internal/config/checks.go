@@ -64,6 +64,23 @@ func unixSocket(s string) error {
 
 func registry(s string) error { return image.CheckRepository(s) }
 
+// repositoryOf checks an image repository without tag or digest, such as
+// gcr.io/datadoghq/dd-lib-python-init: isRepo tells whether s is one. When s is a whole image
+// reference instead, with a tag or a digest, repo is its repository; otherwise repo is "".
+func repositoryOf(s string) (repo string, isRepo bool) {
+	if image.CheckRepository(s) == nil {
+		return s, true
+	}
+	if image.CheckReference(s) != nil {
+		return "", false
+	}
+	repo, _, _ = strings.Cut(s, "@")
+	if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
+		repo = repo[:i]
+	}
+	return repo, false
+}
+
 func imageTag(s string) error { return image.CheckTag(s) }
 
 func quantity(s string) error {
