@@ -67,6 +67,13 @@ func TestSamples(t *testing.T) {
 			c.Selection.EnabledNamespaces = []string{"shop", "payments"}
 			c.PodTemplatePaths = widget
 		},
+		"ci-check.yaml": func(c *Config) {
+			c.Mode = RunCheck
+			c.Report = Report{Workloads: true, Images: true}
+			c.Libraries.ImageOverrides = map[string]string{
+				"gcr.io/datadoghq/dd-lib-python-init": "registry.example.com/dd/dd-lib-python-init",
+			}
+		},
 		"custom-kinds.yaml": func(c *Config) { c.PodTemplatePaths = widget },
 		"mutate-unlabelled.yaml": func(c *Config) {
 			c.AgentNamespace = "monitoring"
