@@ -38,6 +38,15 @@ func oneOf(values ...string) func(string) error {
 	}
 }
 
+// runMode checks the run mode; an agent mode there gets a pointer to config.mode.
+func runMode(s string) error {
+	err := oneOf(RunModes...)(s)
+	if err != nil && slices.Contains(Modes, s) {
+		return fmt.Errorf("%v (the agent's connection mode is config.mode)", err)
+	}
+	return err
+}
+
 func absPath(s string) error {
 	if !strings.HasPrefix(s, "/") || strings.ContainsAny(s, "\n\r,") {
 		return fmt.Errorf("must be an absolute path, found %q", s)
@@ -54,6 +63,23 @@ func unixSocket(s string) error {
 }
 
 func registry(s string) error { return image.CheckRepository(s) }
+
+// repositoryOf checks an image repository without tag or digest, such as
+// gcr.io/datadoghq/dd-lib-python-init: isRepo tells whether s is one. When s is a whole image
+// reference instead, with a tag or a digest, repo is its repository; otherwise repo is "".
+func repositoryOf(s string) (repo string, isRepo bool) {
+	if image.CheckRepository(s) == nil {
+		return s, true
+	}
+	if image.CheckReference(s) != nil {
+		return "", false
+	}
+	repo, _, _ = strings.Cut(s, "@")
+	if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
+		repo = repo[:i]
+	}
+	return repo, false
+}
 
 func imageTag(s string) error { return image.CheckTag(s) }
 

@@ -62,6 +62,9 @@ const (
 	RunCheck  = "check"
 )
 
+// RunModes lists the run modes, the default first.
+var RunModes = []string{RunRender, RunCheck}
+
 // Report selects the extra info results: an explanation per pod template, the image list.
 type Report struct {
 	Workloads bool

@@ -67,6 +67,13 @@ func TestSamples(t *testing.T) {
 			c.Selection.EnabledNamespaces = []string{"shop", "payments"}
 			c.PodTemplatePaths = widget
 		},
+		"ci-check.yaml": func(c *Config) {
+			c.Mode = RunCheck
+			c.Report = Report{Workloads: true, Images: true}
+			c.Libraries.ImageOverrides = map[string]string{
+				"gcr.io/datadoghq/dd-lib-python-init": "registry.example.com/dd/dd-lib-python-init",
+			}
+		},
 		"custom-kinds.yaml": func(c *Config) { c.PodTemplatePaths = widget },
 		"mutate-unlabelled.yaml": func(c *Config) {
 			c.AgentNamespace = "monitoring"
@@ -188,7 +195,7 @@ func TestSchemaMatchesCode(t *testing.T) {
 		t.Errorf("schema fields differ from the code's:\nschema %v\ncode   %v", inSchema, inCode)
 	}
 
-	enums := map[string][]string{"config.mode": Modes, "libraries.method": Methods}
+	enums := map[string][]string{"config.mode": Modes, "libraries.method": Methods, "mode": RunModes}
 	for p, want := range enums {
 		if got := strs(leaves[p]["enum"]); !slices.Equal(got, want) {
 			t.Errorf("%s enum: schema %v, code %v", p, got, want)

@@ -49,6 +49,7 @@ func buildFields() []field {
 		fs = append(fs, scalarField("libraries.versions."+lang, imageTag, func(c *Config, v string) { c.Libraries.Versions[lang] = v }))
 	}
 	fs = append(fs,
+		imageOverridesField("libraries.imageOverrides"),
 		listField("libraries.inject", func(c *Config) *[]string { return &c.Libraries.Inject }, oneOf(Languages...)),
 		listField("libraries.excludeContainers", func(c *Config) *[]string { return &c.Libraries.ExcludeContainers }, dnsLabel),
 		stringField("libraries.resources.cpu", func(c *Config) *string { return &c.Libraries.Resources.CPU }, quantity),
@@ -63,6 +64,9 @@ func buildFields() []field {
 		templatePathsField("podTemplatePaths"),
 		targetsField("targets"),
 		namespaceLabelsField("namespaceLabels"),
+		stringField("mode", func(c *Config) *string { return &c.Mode }, runMode),
+		boolField("report.workloads", func(c *Config) *bool { return &c.Report.Workloads }),
+		boolField("report.images", func(c *Config) *bool { return &c.Report.Images }),
 	)
 	return fs
 }

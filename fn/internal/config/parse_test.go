@@ -26,6 +26,33 @@ func TestParseForms(t *testing.T) {
 		{"ConfigMap", "apiVersion: v1\nkind: ConfigMap\ndata: {config.mode: csi}", withMode("csi")},
 		{"kustomize annotations", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmetadata:\n  annotations:\n    config.kubernetes.io/local-config: 'true'\n    config.kubernetes.io/function: |\n      exec: {path: x}\nconfig: {mode: service}", withMode("service")},
 	}
+	checkReporting := specDefaults()
+	checkReporting.Mode = RunCheck
+	checkReporting.Report = Report{Workloads: true, Images: true}
+	withOverrides := specDefaults()
+	withOverrides.Libraries.ImageOverrides = map[string]string{
+		"gcr.io/datadoghq/dd-lib-python-init": "registry.example.com/dd/dd-lib-python-init",
+		"gcr.io/datadoghq/apm-inject":         "localhost:5000/apm-inject",
+	}
+	imagesOnly := specDefaults()
+	imagesOnly.Report.Images = true
+	tests = append(tests, []struct {
+		name   string
+		config string
+		want   *Config
+	}{
+		{"object run settings", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmode: check\nreport: {workloads: true, images: true}", checkReporting},
+		{"ConfigMap run settings", "apiVersion: v1\nkind: ConfigMap\ndata: {mode: check, report.workloads: 'true', report.images: 'TRUE'}", checkReporting},
+		{"object render and one report", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmode: render\nreport: {workloads: false, images: true}", imagesOnly},
+		{"ConfigMap render and one report", "apiVersion: v1\nkind: ConfigMap\ndata: {mode: render, report.workloads: 'false', report.images: 'true'}", imagesOnly},
+		{"object image overrides", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nlibraries:\n  imageOverrides:\n    gcr.io/datadoghq/dd-lib-python-init: registry.example.com/dd/dd-lib-python-init\n    gcr.io/datadoghq/apm-inject: localhost:5000/apm-inject", withOverrides},
+		{"ConfigMap image overrides", "apiVersion: v1\nkind: ConfigMap\ndata:\n  libraries.imageOverrides: '{\"gcr.io/datadoghq/dd-lib-python-init\": \"registry.example.com/dd/dd-lib-python-init\", \"gcr.io/datadoghq/apm-inject\": \"localhost:5000/apm-inject\"}'", withOverrides},
+		{"object empty image overrides", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nlibraries: {imageOverrides: {}}", specDefaults()},
+		{"ConfigMap empty image overrides", "apiVersion: v1\nkind: ConfigMap\ndata: {libraries.imageOverrides: '{}'}", specDefaults()},
+		{"ConfigMap blank image overrides", "apiVersion: v1\nkind: ConfigMap\ndata: {libraries.imageOverrides: ''}", specDefaults()},
+		{"ConfigMap null image overrides", "apiVersion: v1\nkind: ConfigMap\ndata: {libraries.imageOverrides: 'null'}", specDefaults()},
+		{"object null run settings keep defaults", "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmode:\nreport:", specDefaults()},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *Config
@@ -93,6 +120,7 @@ data:
 func TestParseErrors(t *testing.T) {
 	obj := "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\n"
 	cm := "apiVersion: v1\nkind: ConfigMap\ndata:\n"
+	digest := strings.Repeat("0123456789abcdef", 4)
 	tests := []struct {
 		name, config string
 		want         []string // "field: message" of each error, in order
@@ -118,6 +146,57 @@ func TestParseErrors(t *testing.T) {
 		{"template path field", obj + "podTemplatePaths: [{kind: W, path: a, api: x}]", []string{`podTemplatePaths: item 0 has an unknown field "api": the fields are group, kind and path`}},
 		{"ConfigMap template path", cm + "  podTemplatePaths: Widget", []string{`data[podTemplatePaths]: item 0 must be Kind.group=field.path, found "Widget"`}},
 		{"securityContext text", cm + "  libraries.securityContext: runAsNonRoot", []string{`data[libraries.securityContext]: must be a map (a Kubernetes SecurityContext), found a string ("runAsNonRoot")`}},
+		{"run mode", obj + "mode: dry-run", []string{`mode: must be one of render, check, found "dry-run"`}},
+		{"run mode not yet", cm + "  mode: remove", []string{`data[mode]: must be one of render, check, found "remove"`}},
+		{"run mode case", obj + "mode: Check", []string{`mode: must be one of render, check, found "Check"`}},
+		{"agent mode as run mode", obj + "mode: socket", []string{`mode: must be one of render, check, found "socket" (the agent's connection mode is config.mode)`}},
+		{"ConfigMap agent mode as run mode", cm + "  mode: csi", []string{`data[mode]: must be one of render, check, found "csi" (the agent's connection mode is config.mode)`}},
+		{"run mode not a string", obj + "mode: [check]", []string{"mode: must be a string, found a list"}},
+		{"run mode in ConfigMap not a string", cm + "  mode: [check]", []string{"data[mode]: must be a string (lists are comma-separated), found a list"}},
+		{"report not a map", obj + "report: true", []string{`report: must be a map, found a bool ("true")`}},
+		{"report unknown field", obj + "report: {image: true}", []string{"report.image: is not a field of InjectDatadog (did you mean report.images?)"}},
+		{"report bool as string", obj + "report: {workloads: 'true'}", []string{`report.workloads: must be a bool (true or false, unquoted), found a string ("true")`}},
+		{"report bool text", cm + "  report.images: yes", []string{`data[report.images]: must be "true" or "false", found "yes"`}},
+		{"report section key", cm + "  report: 'true'", []string{"data[report]: must name one field: ConfigMap keys are dotted paths such as report.workloads"}},
+		{"override key with tag", obj + "libraries: {imageOverrides: {'gcr.io/datadoghq/dd-lib-python-init:v3': registry.example.com/dd/dd-lib-python-init}}", []string{
+			`libraries.imageOverrides: key "gcr.io/datadoghq/dd-lib-python-init:v3" must be the image without its tag or digest (gcr.io/datadoghq/dd-lib-python-init): it is replaced at every tag`}},
+		{"override key with digest", obj + "libraries: {imageOverrides: {'localhost:5000/dd-lib-js-init@sha256:" + digest + "': r.example.com/js}}", []string{
+			`libraries.imageOverrides: key "localhost:5000/dd-lib-js-init@sha256:` + digest + `" must be the image without its tag or digest (localhost:5000/dd-lib-js-init): it is replaced at every tag`}},
+		{"override key with tag and digest", cm + `  libraries.imageOverrides: '{"dd-lib-js-init:v5@sha256:` + digest + `": "r.example.com/js"}'`, []string{
+			`data[libraries.imageOverrides]: key "dd-lib-js-init:v5@sha256:` + digest + `" must be the image without its tag or digest (dd-lib-js-init): it is replaced at every tag`}},
+		{"override key not an image", obj + "libraries: {imageOverrides: {'GCR.io/DataDog HQ': r.example.com/x}}", []string{
+			`libraries.imageOverrides: key "GCR.io/DataDog HQ" must be an image repository without tag, such as gcr.io/datadoghq/dd-lib-python-init`}},
+		{"override empty key", cm + `  libraries.imageOverrides: '{"": "r.example.com/x"}'`, []string{
+			`data[libraries.imageOverrides]: key "" must be an image repository without tag, such as gcr.io/datadoghq/dd-lib-python-init`}},
+		{"override value with tag", cm + `  libraries.imageOverrides: '{"gcr.io/datadoghq/dd-lib-java-init": "r.example.com/java:v1"}'`, []string{
+			`data[libraries.imageOverrides]: value of "gcr.io/datadoghq/dd-lib-java-init" must be the image without its tag or digest (r.example.com/java): the image keeps its tag`}},
+		{"override value not an image", obj + "libraries: {imageOverrides: {gcr.io/datadoghq/dd-lib-java-init: 'https://r.example.com/java'}}", []string{
+			`libraries.imageOverrides: value of "gcr.io/datadoghq/dd-lib-java-init" must be an image repository without tag, such as registry.example.com/dd/dd-lib-python-init, found "https://r.example.com/java"`}},
+		{"override value empty", obj + "libraries: {imageOverrides: {gcr.io/datadoghq/dd-lib-java-init: ''}}", []string{
+			`libraries.imageOverrides: value of "gcr.io/datadoghq/dd-lib-java-init" must be an image repository without tag, such as registry.example.com/dd/dd-lib-python-init, found ""`}},
+		{"override value null", cm + `  libraries.imageOverrides: '{"gcr.io/datadoghq/dd-lib-java-init": null}'`, []string{
+			`data[libraries.imageOverrides]: value of "gcr.io/datadoghq/dd-lib-java-init" must be set: the repository to write instead`}},
+		{"override value not a string", obj + "libraries: {imageOverrides: {gcr.io/datadoghq/dd-lib-java-init: {repository: r.example.com/java}}}", []string{
+			`libraries.imageOverrides: value of "gcr.io/datadoghq/dd-lib-java-init" must be a string, found a map`}},
+		{"override value a number", obj + "libraries: {imageOverrides: {gcr.io/datadoghq/dd-lib-java-init: 1}}", []string{
+			`libraries.imageOverrides: value of "gcr.io/datadoghq/dd-lib-java-init" must be a string, found a number (1); quote it`}},
+		{"override key repeated", cm + `  libraries.imageOverrides: '{"gcr.io/a": "r.example.com/a", "gcr.io/a": "r.example.com/b"}'`, []string{
+			`data[libraries.imageOverrides]: key "gcr.io/a" must not be given twice`}},
+		{"overrides not a map", obj + "libraries: {imageOverrides: [gcr.io/a]}", []string{
+			"libraries.imageOverrides: must be a map of image repositories to the repositories to write instead, found a list"}},
+		{"overrides JSON not an object", cm + `  libraries.imageOverrides: '"gcr.io/a"'`, []string{
+			`data[libraries.imageOverrides]: must be a map of image repositories to the repositories to write instead, found a string ("gcr.io/a")`}},
+		{"overrides not JSON", cm + "  libraries.imageOverrides: 'gcr.io/a=r.example.com/a'", []string{
+			`data[libraries.imageOverrides]: must be JSON such as {"gcr.io/datadoghq/dd-lib-python-init": "registry.example.com/dd/dd-lib-python-init"}, found invalid JSON (invalid character 'g' looking for beginning of value)`}},
+		{"overrides as a ConfigMap map", cm + "  libraries.imageOverrides: {gcr.io/a: r.example.com/a}", []string{
+			`data[libraries.imageOverrides]: must be a string of JSON such as {"gcr.io/datadoghq/dd-lib-python-init": "registry.example.com/dd/dd-lib-python-init"}, found a map`}},
+		{"overrides key by key in a ConfigMap", cm + "  libraries.imageOverrides.gcr.io/a: r.example.com/a", []string{
+			"data[libraries.imageOverrides.gcr.io/a]: is not a field of InjectDatadog"}},
+		{"every override error reported", obj + "libraries: {imageOverrides: {'a:1': 'b:2', c: 'D'}}", []string{
+			`libraries.imageOverrides: key "a:1" must be the image without its tag or digest (a): it is replaced at every tag`,
+			`libraries.imageOverrides: value of "a:1" must be the image without its tag or digest (b): the image keeps its tag`,
+			`libraries.imageOverrides: value of "c" must be an image repository without tag, such as registry.example.com/dd/dd-lib-python-init, found "D"`,
+		}},
 		{"every error reported", obj + "config: {mode: x, serviceName: X}\nagentNamespace: Y", []string{
 			`config.mode: must be one of hostip, service, socket, csi, found "x"`,
 			`config.serviceName: must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found "X"`,
@@ -143,7 +222,7 @@ func TestParseErrors(t *testing.T) {
 
 // The length limits, at their boundaries: the longest valid value parses, one character more is
 // an error with the message. DNS labels (namespaces, the agent's service, container names) 63,
-// image tags 128, the registry 255.
+// image tags 128, the registry and the image repositories of imageOverrides 255.
 func TestLengthLimits(t *testing.T) {
 	label63 := "a" + strings.Repeat("b-9", 20) + "yz" // 1 + 60 + 2
 	tag128 := "v" + strings.Repeat("1._-", 31) + "abc"
@@ -180,6 +259,9 @@ func TestLengthLimits(t *testing.T) {
 			func(c *Config) string { return c.Libraries.Versions["python"] }, "libraries.versions.python: " + tag},
 		{"libraries.registry", func(v string) string { return "libraries: {registry: " + v + "}" }, registry255,
 			func(c *Config) string { return c.Libraries.Registry }, "libraries.registry: " + reg},
+		{"libraries.imageOverrides", func(v string) string { return "libraries: {imageOverrides: {gcr.io/a: " + v + "}}" }, registry255,
+			func(c *Config) string { return c.Libraries.ImageOverrides["gcr.io/a"] },
+			`libraries.imageOverrides: value of "gcr.io/a" must be an image repository without tag, such as registry.example.com/dd/dd-lib-python-init, found "`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field, func(t *testing.T) {

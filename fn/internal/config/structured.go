@@ -12,10 +12,10 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// The fields that hold nested maps and lists: targets and namespaceLabels. The object form gives
-// them as YAML, a ConfigMap as JSON text; both are read by the same node readers, so both forms
-// give the same Config and the same errors. Every problem is reported, each at its place inside
-// the field ("[1].namespaceSelector", ".apps").
+// The fields that hold nested maps and lists: targets, namespaceLabels and imageOverrides. The
+// object form gives them as YAML, a ConfigMap as JSON text; both are read by the same node
+// readers, so both forms give the same Config and the same errors. Every problem is reported, each
+// at its place inside the field ("[1].namespaceSelector", ".apps").
 
 // problems collects the errors of a structured field; Field is relative to the field's path.
 type problems []Error
@@ -102,6 +102,51 @@ func namespaceLabelsField(path string) field {
 		}
 		return ps
 	})
+}
+
+// imageOverridesField takes a map of image repositories to their replacements in the object form
+// and a JSON object in a ConfigMap; both sides are repositories without tag or digest.
+func imageOverridesField(path string) field {
+	return structuredField(path, `{"gcr.io/datadoghq/dd-lib-python-init": "registry.example.com/dd/dd-lib-python-init"}`,
+		func(c *Config, n *yaml.Node) problems {
+			var ps problems
+			pairs, ok := readMap(n, "", "a map of image repositories to the repositories to write instead", &ps)
+			if !ok {
+				return ps
+			}
+			overrides := map[string]string{}
+			for _, kv := range pairs {
+				from, v := kv.key, kv.value
+				switch repo, isRepo := repositoryOf(from); {
+				case isRepo:
+				case repo != "":
+					ps.addf("", "key %q must be the image without its tag or digest (%s): it is replaced at every tag", from, repo)
+				default:
+					ps.addf("", "key %q must be an image repository without tag, such as gcr.io/datadoghq/dd-lib-python-init", from)
+				}
+				if isNull(v) {
+					ps.addf("", "value of %q must be set: the repository to write instead", from)
+					continue
+				}
+				if !yamltree.IsStr(v) {
+					ps.addf("", "value of %q %v", from, mustBe("a string", v))
+					continue
+				}
+				to := v.Value
+				switch repo, isRepo := repositoryOf(to); {
+				case isRepo:
+					overrides[from] = to
+				case repo != "":
+					ps.addf("", "value of %q must be the image without its tag or digest (%s): the image keeps its tag", from, repo)
+				default:
+					ps.addf("", "value of %q must be an image repository without tag, such as registry.example.com/dd/dd-lib-python-init, found %q", from, to)
+				}
+			}
+			if len(ps) == 0 && len(overrides) > 0 {
+				c.Libraries.ImageOverrides = overrides
+			}
+			return ps
+		})
 }
 
 // pair is one key of a map with its value, resolved.
