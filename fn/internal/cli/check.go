@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -92,7 +93,14 @@ func summarize(n *yaml.Node) string {
 		}
 		return "a map"
 	case n.Kind == yaml.SequenceNode:
-		return "a list"
+		var names []string
+		for _, it := range yamltree.Items(n) {
+			names = append(names, summarize(it))
+		}
+		if len(names) > 3 {
+			names = append(names[:3], "...")
+		}
+		return "[" + strings.Join(names, ", ") + "]"
 	}
 	return strconv.Quote(n.Value)
 }

@@ -121,6 +121,8 @@ func TestStreamEdges(t *testing.T) {
 	write(t, bad, "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nconfig: {mode: bogus}\n")
 	write(t, configMap, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dd}\ndata: {tags.env: qa}\n")
 	deployment := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata:\n      labels: {admission.datadoghq.com/enabled: \"true\"}\n    spec:\n      containers: [{name: app}]\n"
+	libDeployment := strings.Replace(deployment, "labels: {admission.datadoghq.com/enabled: \"true\"}", "labels: {admission.datadoghq.com/enabled: \"true\"}\n      annotations: {admission.datadoghq.com/python-lib.version: v3}", 1)
+	rendered, _, _ := runArgs(nil, deployment)
 	tests := []struct {
 		name                 string
 		args                 []string
@@ -142,6 +144,10 @@ func TestStreamEdges(t *testing.T) {
 		{name: "--config with a ResourceList", args: []string{"--config", good}, in: "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n", code: 1, stderrHas: "--config, --check, --explain and --images are for plain YAML streams"},
 		{name: "--verbose prints the summary", args: []string{"--verbose"}, in: deployment, stdoutHas: "DD_AGENT_HOST", stderrHas: "info: inject-datadog: 1 pod template: 1 instrumented"},
 		{name: "quiet without --verbose", in: deployment, stdoutHas: "DD_AGENT_HOST", stdout: "-"},
+		{name: "--check on a stale stream: nothing on stdout", args: []string{"--check"}, in: deployment, code: 1, stderrHas: "error: Deployment web (file stdin): spec.template.spec.containers[0].env: not rendered with this config: inject-datadog would add [DD_INTERNAL_POD_UID, DD_EXTERNAL_ENV, DD_ENTITY_ID, ...] here"},
+		{name: "--check on a rendered stream: nothing at all", args: []string{"--check"}, in: rendered, stdout: ""},
+		{name: "--images: the list alone", args: []string{"--images"}, in: deployment + "---\n" + libDeployment, stdout: "gcr.io/datadoghq/dd-lib-python-init:v3\n"},
+		{name: "--explain: the explanations on stderr", args: []string{"--explain"}, in: deployment, stdoutHas: "DD_AGENT_HOST", stderrHas: "info: Deployment web (file stdin): Deployment web: instrumented (template label admission.datadoghq.com/enabled=true); agent hostip; no tags; no library"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

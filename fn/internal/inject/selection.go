@@ -48,16 +48,16 @@ func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, 
 	case ns == namespaceKubeSystem || ns == tr.cfg.AgentNamespace:
 		what := "protected"
 		if ns == tr.cfg.AgentNamespace {
-			what = "the agent's (agentNamespace)"
+			what = "the agent's namespace"
 		}
 		return notSelected, fmt.Sprintf("namespace %s is %s (only the \"true\" label or selection.enabledNamespaces mutate there)", ns, what), nil
 	case sel.MutateUnlabelled:
 		return byMutateUnlabelled, "selection.mutateUnlabelled", nil
 	case len(tr.cfg.Targets) > 0 && len(sel.EnabledNamespaces) == 0:
-		return bySingleStep, "Single Step (targets)", nil
+		return bySingleStep, "Single Step, by targets", nil
 	case len(tr.cfg.Libraries.Inject) > 0 && len(sel.EnabledNamespaces) == 0:
 		// With enabledNamespaces set, Single Step covers those namespaces only (as in Datadog).
-		return bySingleStep, "Single Step (libraries.inject)", nil
+		return bySingleStep, "Single Step, by libraries.inject", nil
 	case len(sel.EnabledNamespaces) > 0:
 		return notSelected, fmt.Sprintf("no %s label, and namespace %s is not in selection.enabledNamespaces", labelEnabled, ns), nil
 	}

@@ -238,6 +238,13 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 		explain(true, reason, nil, err)
 		return failed, nil, false
 	}
+	// References Kubernetes will not expand, in every container of an instrumented template (so
+	// that a render of the output warns the same).
+	for _, c := range p.containers {
+		for _, prob := range checkVarRefs(c.node) {
+			warn(c.field+"."+prob.Field, "%s", prob.message(c.name))
+		}
+	}
 	explain(true, reason, p, nil)
 	if target != nil {
 		tr.count(func(n *Summary) { n.Targets[target.Name]++ })
