@@ -104,3 +104,32 @@ func TestKustomizeShowsErrorsOnStderr(t *testing.T) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
 }
+
+// Check mode under kustomize: the example's sources are not rendered, so the build fails and
+// names the first field that would change; its rendered output, built again with the same
+// config in check mode, passes and comes out unchanged.
+func TestKustomizeCheckMode(t *testing.T) {
+	dir := kustomizeExample(t, "kustomize", "mode: check\n")
+	if _, stderr, err := kustomizeBuild(t, dir, "--enable-alpha-plugins", "--enable-exec"); err == nil ||
+		!strings.Contains(stderr, "not rendered with this config: inject-datadog would") {
+		t.Errorf("check mode passed unrendered sources: %v\n%s", err, stderr)
+	}
+	rendered, err := os.ReadFile(repo("examples", "kustomize", "expected.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rendered.yaml"), rendered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	kustomization := "resources:\n- rendered.yaml\ntransformers:\n- inject-datadog.yaml\n"
+	if err := os.WriteFile(filepath.Join(dir, "kustomization.yaml"), []byte(kustomization), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := kustomizeBuild(t, dir, "--enable-alpha-plugins", "--enable-exec")
+	if err != nil {
+		t.Fatalf("check mode failed the rendered output: %v\n%s", err, stderr)
+	}
+	if out != string(rendered) {
+		t.Errorf("check mode changed the rendered output")
+	}
+}
