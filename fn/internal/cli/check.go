@@ -7,6 +7,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"inject-datadog/fn/internal/inject"
 	"inject-datadog/fn/internal/yamltree"
 )
 
@@ -38,6 +39,9 @@ func firstDifference(a, b *yaml.Node, path string) (field, change string, found 
 			key := kv[0].Value
 			at := join(path, key)
 			av := yamltree.Get(a, key)
+			if key == inject.AnnotationRecord || (av == nil && onlyRecord(kv[1])) {
+				continue // the record of what the render adds: the change to report is that
+			}
 			if av == nil {
 				return at, "would add " + summarize(kv[1]), true
 			}
@@ -73,6 +77,15 @@ func firstDifference(a, b *yaml.Node, path string) (field, change string, found 
 		}
 	}
 	return "", "", false
+}
+
+// onlyRecord reports a map that holds nothing but the record annotation (or a map of it).
+func onlyRecord(n *yaml.Node) bool {
+	pairs := yamltree.Pairs(n)
+	if len(pairs) != 1 {
+		return false
+	}
+	return pairs[0][0].Value == inject.AnnotationRecord || onlyRecord(pairs[0][1])
 }
 
 // sameData compares two trees by what they mean.

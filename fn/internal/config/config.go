@@ -60,10 +60,11 @@ type Config struct {
 const (
 	RunRender = "render"
 	RunCheck  = "check"
+	RunRemove = "remove"
 )
 
 // RunModes lists the run modes, the default first.
-var RunModes = []string{RunRender, RunCheck}
+var RunModes = []string{RunRender, RunCheck, RunRemove}
 
 // Report selects the extra info results: an explanation per pod template, the image list.
 type Report struct {

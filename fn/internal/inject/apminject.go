@@ -156,8 +156,9 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 	init.apply(injectorInit, yamltree.Seq(
 		yamltree.Map("name", volumeLibraries, "mountPath", injectorInitCopyDir, "subPath", injectorPackageDir),
 		yamltree.Map("name", volumeLibrariesEtc, "mountPath", injectorInitEtcDir)))
-	initList := seq(p.spec, "initContainers")
+	initList := p.seq(nil, p.spec, "initContainers")
 	yamltree.Insert(initList, 0, injectorInit)
+	p.recordInit(injectorInit)
 	for _, lib := range libs {
 		ic := yamltree.Map("name", lib.lang.initName(), "image", m.tr.overrideImage(lib.image),
 			"command", yamltree.StrSeq(shellCommand...),
@@ -166,6 +167,7 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 			yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath, "subPath", libraryPackagesDir+"/"+lib.lang.name),
 			yamltree.Map("name", volumeLibraries, "mountPath", "/"+injectorPackageDir, "subPath", injectorPackageDir)))
 		yamltree.Append(initList, ic)
+		p.recordInit(ic)
 	}
 	p.changed = true
 	return added
@@ -180,7 +182,10 @@ func (p *pod) mountFirst(c *container, mounts ...*yaml.Node) {
 		}
 	}
 	if len(fresh) > 0 {
-		yamltree.Insert(seq(c.node, "volumeMounts"), 0, fresh...)
+		yamltree.Insert(p.seq(c, c.node, "volumeMounts"), 0, fresh...)
+		for _, m := range fresh {
+			p.recordMount(c, m)
+		}
 		p.changed = true
 	}
 }
@@ -189,7 +194,8 @@ func (p *pod) mountFirst(c *container, mounts ...*yaml.Node) {
 // volume at several paths, so only the path can tell a mount apart.
 func (p *pod) mountAt(c *container, m *yaml.Node) {
 	if !hasMount(c, "", yamltree.Get(m, "mountPath").Value) {
-		yamltree.Append(seq(c.node, "volumeMounts"), m)
+		yamltree.Append(p.seq(c, c.node, "volumeMounts"), m)
+		p.recordMount(c, m)
 		p.changed = true
 	}
 }

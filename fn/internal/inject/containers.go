@@ -21,6 +21,8 @@ type pod struct {
 	injected   []*container
 	volumes    *yaml.Node // nil until one is needed
 	changed    bool
+	// rec is what the renders added, the record of earlier ones included.
+	rec record
 	// choice is the libraries chosen for the template (injected now or before), and skipped why
 	// none were injected when some were chosen: both for the explanation.
 	choice  libraryChoice
@@ -143,21 +145,6 @@ func loadContainer(n *yaml.Node, field string, init bool) (*container, []*podtem
 		}
 	}
 	return c, errs
-}
-
-// seq returns the list under key in m, creating it (appended after the keys the user wrote) when
-// absent or null. An empty flow list ("env: []") becomes a block list: it has no style worth
-// keeping, and a flow list of env vars is unreadable.
-func seq(m *yaml.Node, key string) *yaml.Node {
-	s := yamltree.Get(m, key)
-	if s == nil || s.Kind != yaml.SequenceNode {
-		s = yamltree.Seq()
-		yamltree.Set(m, key, s)
-	}
-	if len(s.Content) == 0 {
-		s.Style &^= yaml.FlowStyle
-	}
-	return s
 }
 
 // ownPod gives the template its own copy of every aliased node that the mutations may write

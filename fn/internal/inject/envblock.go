@@ -95,6 +95,10 @@ func (p *pod) prependEnv(c *container, block []envVar) {
 	if len(items) == 0 {
 		return
 	}
-	yamltree.Insert(seq(c.node, "env"), 0, items...)
+	yamltree.Insert(p.seq(c, c.node, "env"), 0, items...)
+	cr := p.rec.container(c)
+	for _, it := range items {
+		cr.Env = addOnce(cr.Env, entry(yamltree.Get(it, "name").Value, it))
+	}
 	p.changed = true
 }

@@ -65,12 +65,13 @@ func (m languageEnv) inject(p *pod, libs []library, init initSettings, edits []l
 	for _, e := range edits {
 		p.mergeEnv(e.c, e.v, e.cur)
 	}
-	initList := seq(p.spec, "initContainers")
+	initList := p.seq(nil, p.spec, "initContainers")
 	for _, lib := range libs {
 		ic := yamltree.Map("name", lib.lang.initName(), "image", m.tr.overrideImage(lib.image),
 			"command", yamltree.StrSeq("sh", "copy-lib.sh", langEnvMountPath))
 		init.apply(ic, yamltree.Seq(yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath)))
 		yamltree.Append(initList, ic)
+		p.recordInit(ic)
 		p.changed = true
 	}
 	return added
@@ -119,7 +120,10 @@ func envItem(c *container, name string) (*yaml.Node, error) {
 // mergeEnv appends a language variable, or merges it into the container's own by its rule.
 func (p *pod) mergeEnv(c *container, v langVar, cur *yaml.Node) {
 	if cur == nil {
-		yamltree.Append(seq(c.node, "env"), yamltree.Map("name", v.name, "value", v.value))
+		item := yamltree.Map("name", v.name, "value", v.value)
+		yamltree.Append(p.seq(c, c.node, "env"), item)
+		cr := p.rec.container(c)
+		cr.Env = addOnce(cr.Env, entry(v.name, item))
 		c.envNames[v.name] = true
 		p.changed = true
 		return
@@ -133,6 +137,11 @@ func (p *pod) mergeEnv(c *container, v langVar, cur *yaml.Node) {
 	if !change {
 		return
 	}
+	var style yaml.Style
+	if val != nil {
+		style = val.Style
+	}
+	p.recordMerge(c, v.name, existing, next, style)
 	if val != nil && val.Kind == yaml.ScalarNode {
 		yamltree.SetStr(val, next)
 	} else {

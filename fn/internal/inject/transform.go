@@ -34,6 +34,7 @@ func New(cfg *config.Config) *Transformer {
 	for _, t := range cfg.Targets {
 		tr.summary.targetOrder = append(tr.summary.targetOrder, t.Name)
 	}
+	tr.summary.removal = cfg.Mode == config.RunRemove
 	return tr
 }
 
@@ -52,6 +53,11 @@ type Summary struct {
 	targetOrder []string
 	// Images are the images of the injected init containers the output's templates hold.
 	Images map[string]bool
+	// Orphans counts, in remove mode, the templates left alone: they carry injected parts
+	// without a record of them.
+	Orphans int
+	// removal says the run was in remove mode.
+	removal bool
 }
 
 // Message is the summary's text; rolledBack says the output carries the input unchanged.
@@ -59,6 +65,16 @@ func (s Summary) Message(rolledBack bool) string {
 	noun := "pod templates"
 	if s.Templates == 1 {
 		noun = "pod template"
+	}
+	if s.removal {
+		msg := fmt.Sprintf("inject-datadog: %d %s; removal: none carries a record of inject-datadog's additions", s.Templates, noun)
+		if s.Orphans > 0 {
+			msg += fmt.Sprintf("; %d left alone, carrying injected parts without a record", s.Orphans)
+		}
+		if rolledBack {
+			msg += "; because of the errors, every item is written back unchanged"
+		}
+		return msg
 	}
 	msg := fmt.Sprintf("inject-datadog: %d %s: %d instrumented, %d not selected, %d failed",
 		s.Templates, noun, s.Instrumented, s.NotSelected, s.Failed)
@@ -160,6 +176,17 @@ func (tr *Transformer) Object(o *krm.Object) (krm.Results, bool) {
 	case t == nil && err == nil:
 		return nil, false
 	}
+	if err == nil && tr.cfg.Mode == config.RunRemove {
+		var rs krm.Results
+		changed, orphan := tr.removeTemplate(t, &rs)
+		tr.count(func(n *Summary) {
+			n.Templates++
+			if orphan {
+				n.Orphans++
+			}
+		})
+		return rs, changed
+	}
 	var rs krm.Results
 	out, langs, changed := failed, []string(nil), false
 	if err != nil {
@@ -254,6 +281,11 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 
 // mutate adds to a checked pod the env block, the agent volumes and the libraries.
 func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
+	if r, err := p.readRecord(); err != nil {
+		return nil, err
+	} else if r != nil {
+		p.rec = *r
+	}
 	lp, err := tr.planLibraries(p, warn)
 	if err != nil {
 		return nil, err
@@ -294,7 +326,11 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 	if len(lp.libs) > 0 {
 		added = append(added, lp.inject(lp.init)...)
 		// A skip reported by an earlier render no longer holds.
-		if p.t.RemoveAnnotation(annotationInjectionError) {
+		if v, err := p.t.Annotation(annotationInjectionError); err != nil {
+			return nil, err
+		} else if v.Found {
+			p.recordAnnotation(annotationInjectionError, v.Text, true)
+			p.t.RemoveAnnotation(annotationInjectionError)
 			p.changed = true
 		}
 		if lp.target != nil {
@@ -303,7 +339,21 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 			}
 		}
 	}
-	return lp.target, p.markSafeToEvict(added)
+	if err := p.markSafeToEvict(added); err != nil {
+		return nil, err
+	}
+	if p.changed {
+		// The record goes last, noting the maps it may create itself.
+		p.recordAnnotation(AnnotationRecord, "", false)
+		delete(p.rec.Annotations, AnnotationRecord)
+		if len(p.rec.Annotations) == 0 {
+			p.rec.Annotations = nil
+		}
+		if err := p.t.SetAnnotation(AnnotationRecord, p.rec.json()); err != nil {
+			return nil, err
+		}
+	}
+	return lp.target, nil
 }
 
 // libraryPlan is what a template's libraries take, worked out before anything is edited.

@@ -34,7 +34,8 @@ func (p *pod) mount(c *container, m *yaml.Node) bool {
 	if hasMount(c, yamltree.Get(m, "name").Value, yamltree.Get(m, "mountPath").Value) {
 		return false
 	}
-	yamltree.Append(seq(c.node, "volumeMounts"), m)
+	yamltree.Append(p.seq(c, c.node, "volumeMounts"), m)
+	p.recordMount(c, m)
 	p.changed = true
 	return true
 }
@@ -46,9 +47,11 @@ func (p *pod) addVolume(name, key string, src *yaml.Node) bool {
 		return false
 	}
 	if p.volumes == nil {
-		p.volumes = seq(p.spec, "volumes")
+		p.volumes = p.seq(nil, p.spec, "volumes")
 	}
-	yamltree.Append(p.volumes, yamltree.Map("name", name, key, src))
+	v := yamltree.Map("name", name, key, src)
+	yamltree.Append(p.volumes, v)
+	p.rec.Volumes = addOnce(p.rec.Volumes, entry(name, v))
 	p.changed = true
 	return true
 }
@@ -138,6 +141,51 @@ func (p *pod) setAnnotation(key, value string) error {
 	if cur.Found && cur.Text == value {
 		return nil
 	}
+	p.recordAnnotation(key, cur.Text, cur.Found)
 	p.changed = true
 	return p.t.SetAnnotation(key, value)
+}
+
+// recordAnnotation notes the value an annotation had before the first render that set it, and
+// the metadata and annotations maps a render creates.
+func (p *pod) recordAnnotation(key, prev string, found bool) {
+	if _, seen := p.rec.Annotations[key]; !seen {
+		if p.rec.Annotations == nil {
+			p.rec.Annotations = map[string]*string{}
+		}
+		var v *string
+		if found {
+			v = &prev
+		}
+		p.rec.Annotations[key] = v
+	}
+	meta := yamltree.Get(p.t.Node, "metadata")
+	switch {
+	case meta == nil:
+		p.rec.Created = addOnce(p.rec.Created, "metadata")
+	case meta.Kind != yaml.MappingNode:
+		p.rec.Created = addOnce(p.rec.Created, "metadata=null")
+	case len(meta.Content) == 0 && meta.Style&yaml.FlowStyle != 0:
+		p.rec.Created = addOnce(p.rec.Created, "metadata=[]")
+	}
+	ann := yamltree.Get(meta, "annotations")
+	switch {
+	case ann == nil:
+		p.rec.Created = addOnce(p.rec.Created, "metadata.annotations")
+	case ann.Kind != yaml.MappingNode:
+		p.rec.Created = addOnce(p.rec.Created, "metadata.annotations=null")
+	case len(ann.Content) == 0 && ann.Style&yaml.FlowStyle != 0:
+		p.rec.Created = addOnce(p.rec.Created, "metadata.annotations=[]")
+	}
+}
+
+// recordMount notes a mount added to c, by its path.
+func (p *pod) recordMount(c *container, m *yaml.Node) {
+	cr := p.rec.container(c)
+	cr.Mounts = addOnce(cr.Mounts, entry(yamltree.Get(m, "mountPath").Value, m))
+}
+
+// recordInit notes an init container the render added.
+func (p *pod) recordInit(ic *yaml.Node) {
+	p.rec.Init = addOnce(p.rec.Init, entry(yamltree.Get(ic, "name").Value, ic))
 }

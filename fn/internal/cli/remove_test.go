@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// withMode returns the ResourceList in with its functionConfig set to run mode (the same
+// settings otherwise), and no results.
+func withMode(t *testing.T, in, mode string) []byte {
+	t.Helper()
+	r := root(t, in)
+	for i := 0; i+1 < len(r.Content); i += 2 {
+		if r.Content[i].Value == "results" {
+			r.Content = append(r.Content[:i], r.Content[i+2:]...)
+			break
+		}
+	}
+	fc := yamltree.Get(r, "functionConfig")
+	switch {
+	case fc == nil || fc.Kind != yaml.MappingNode || yamltree.Get(fc, "kind") == nil:
+		yamltree.Set(r, "functionConfig", yamltree.Map("apiVersion", "fn.kpt.dev/v1alpha1", "kind", "InjectDatadog", "mode", mode))
+	case yamltree.Get(fc, "kind").Value == "ConfigMap":
+		data := yamltree.Get(fc, "data")
+		if data == nil || data.Kind != yaml.MappingNode {
+			data = yamltree.Map()
+			yamltree.Set(fc, "data", data)
+		}
+		yamltree.Set(data, "mode", yamltree.Str(mode))
+	default:
+		yamltree.Set(fc, "mode", yamltree.Str(mode))
+	}
+	return encode(t, r)
+}
+
+// Removal on the output of every golden case gives back the case's input: byte for byte where
+// the input is as go-yaml writes it (the cases built from resources.yaml), in data where aliases
+// were expanded into the template's own copies (README "Leaving").
+func TestRemoveRestoresEveryGoldenInput(t *testing.T) {
+	restored := 0
+	for _, c := range goldenCases(t) {
+		if goldenExitCode(t, c.dir) != 0 {
+			continue
+		}
+		in := goldenInput(t, c.dir)
+		rendered, _, code := run(in)
+		if code != 0 {
+			t.Fatalf("%s: the render failed", c.name)
+		}
+		removed, stderr, code := run(withMode(t, rendered, "remove"))
+		if code != 0 {
+			t.Errorf("%s: remove failed:\n%s", c.name, stderr)
+			continue
+		}
+		if strings.Contains(stderr, "kept:") {
+			t.Errorf("%s: remove kept parts of an untouched render:\n%s", c.name, stderr)
+		}
+		want, got := itemsOf(t, string(in)), itemsOf(t, removed)
+		if strings.HasPrefix(c.name, "alias-") || strings.HasPrefix(c.name, "passive-") {
+			want, got = itemsJSON(t, string(in)), itemsJSON(t, removed)
+		}
+		if want != got {
+			t.Errorf("%s: remove does not give the input back:\n%s", c.name, diffLines(want, got))
+			continue
+		}
+		if strings.Contains(string(rendered), "inject-datadog.fn.kpt.dev/injected") {
+			restored++
+		}
+	}
+	if restored < 60 {
+		t.Errorf("only %d golden cases had something to remove", restored)
+	}
+}
+
+// A template edited by hand after injection keeps the user's edits, each a warning naming its
+// field; the rest is removed. A template with injected parts and no record is left alone.
+func TestRemoveKeepsHandEdits(t *testing.T) {
+	in := resourceList(`- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    template:
+      metadata:
+        labels: {admission.datadoghq.com/enabled: "true", tags.datadoghq.com/env: prod}
+        annotations: {admission.datadoghq.com/python-lib.version: v3}
+      spec:
+        containers:
+        - name: app
+          image: app:1
+          env:
+          - name: PYTHONPATH
+            value: /app
+`, "")
+	rendered, _, code := run([]byte(in))
+	if code != 0 {
+		t.Fatal("render failed")
+	}
+	edited := strings.Replace(rendered, "value: prod", "value: production", 1)
+	edited = strings.Replace(edited, "value: /datadog-lib/:/app", "value: /datadog-lib/:/app:/extra", 1)
+	if edited == rendered {
+		t.Fatal("the edits did not apply")
+	}
+	out, stderr, code := run(withMode(t, edited, "remove"))
+	if code != 0 {
+		t.Fatalf("remove failed:\n%s", stderr)
+	}
+	for _, want := range []string{
+		`spec.template.spec.containers[0].env[0]: kept: name "DD_ENV" was edited after inject-datadog added it`,
+		`spec.template.spec.containers[0].env[1].value: kept: PYTHONPATH was edited after inject-datadog changed it`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	items := itemsOf(t, out)
+	for _, gone := range []string{"DD_AGENT_HOST", "datadog-lib-python-init", "datadog-auto-instrumentation", "inject-datadog.fn.kpt.dev/injected"} {
+		if strings.Contains(items, gone) {
+			t.Errorf("%s was not removed:\n%s", gone, items)
+		}
+	}
+	for _, kept := range []string{"value: production", "/datadog-lib/:/app:/extra"} {
+		if !strings.Contains(items, kept) {
+			t.Errorf("the user's edit %q is gone:\n%s", kept, items)
+		}
+	}
+
+	// Injected parts, and no record: left alone.
+	noRecord := strings.Replace(rendered, "inject-datadog.fn.kpt.dev/injected", "x-other/annotation", 1)
+	out, stderr, _ = run(withMode(t, noRecord, "remove"))
+	if !strings.Contains(stderr, "left alone: the template carries init container datadog-lib-python-init") {
+		t.Errorf("no warning for injected parts without a record:\n%s", stderr)
+	}
+	if itemsOf(t, out) != itemsOf(t, string(withMode(t, noRecord, "remove"))) {
+		t.Errorf("a template without a record was changed")
+	}
+}
+
+// itemsJSON is a ResourceList's items as kubectl reads them: aliases and merge keys resolved.
+func itemsJSON(t *testing.T, rl string) string {
+	t.Helper()
+	j, err := sigsyaml.YAMLToJSON([]byte(rl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Items []any `json:"items"`
+	}
+	if err := json.Unmarshal(j, &v); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(v.Items)
+	return string(out)
+}

@@ -1,0 +1,181 @@
+package inject
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// AnnotationRecord is where a render notes, on the pod template, what it added: so that
+// `mode: remove` takes out exactly that, and nothing the user wrote (README "Leaving").
+const AnnotationRecord = "inject-datadog.fn.kpt.dev/injected"
+
+// record is what renders added to one pod template. Added list entries are noted as
+// "<key>@<digest>", the digest of the entry's data, so that removal can tell an entry edited by
+// hand since. The JSON is compact and its keys in a fixed order: the same additions give the
+// same bytes.
+type record struct {
+	Containers  []containerRecord  `json:"containers,omitempty"`
+	Volumes     []string           `json:"volumes,omitempty"`
+	Init        []string           `json:"initContainers,omitempty"`
+	Annotations map[string]*string `json:"annotations,omitempty"`
+	// Created lists the keys the renders created ("spec.volumes"), with what was there before:
+	// nothing, "=null" or "=[]" (an empty flow list or map).
+	Created []string `json:"created,omitempty"`
+}
+
+type containerRecord struct {
+	Name    string        `json:"name"`
+	Init    bool          `json:"init,omitempty"`
+	Env     []string      `json:"env,omitempty"`
+	Merged  []mergeRecord `json:"merged,omitempty"`
+	Mounts  []string      `json:"mounts,omitempty"`
+	Created []string      `json:"created,omitempty"`
+}
+
+// mergeRecord is a variable of the user's whose value a render changed: from what, to what.
+type mergeRecord struct {
+	Name string `json:"name"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Quote is how the user quoted the value ("'" or "\""), empty when plain.
+	Quote string `json:"quote,omitempty"`
+}
+
+// readRecord reads the template's record; nil when it has none.
+func (p *pod) readRecord() (*record, error) {
+	v, err := p.t.Annotation(AnnotationRecord)
+	if err != nil || !v.Found {
+		return nil, err
+	}
+	var r record
+	if err := json.Unmarshal([]byte(v.Text), &r); err != nil {
+		return nil, fmt.Errorf("%s: must be the record inject-datadog writes (JSON), found %q: %w", v.Field, v.Text, err)
+	}
+	return &r, nil
+}
+
+func (r *record) json() string {
+	b, _ := json.Marshal(r) // a struct of strings: nothing can fail
+	return string(b)
+}
+
+// container is the record of c, created on first use.
+func (r *record) container(c *container) *containerRecord {
+	for i := range r.Containers {
+		if cr := &r.Containers[i]; cr.Name == c.name && cr.Init == c.init {
+			return cr
+		}
+	}
+	r.Containers = append(r.Containers, containerRecord{Name: c.name, Init: c.init})
+	return &r.Containers[len(r.Containers)-1]
+}
+
+// entry notes a list entry as key@digest.
+func entry(key string, n *yaml.Node) string { return key + "@" + digest(n) }
+
+// entryKey is the key part of an entry.
+func entryKey(e string) string {
+	k, _, _ := strings.Cut(e, "@")
+	return k
+}
+
+// digest is a short hash of what n means (aliases read through; styles and comments ignored).
+func digest(n *yaml.Node) string {
+	h := fnv.New32a()
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		n = yamltree.Resolve(n)
+		if n == nil {
+			return
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			h.Write([]byte{'{'})
+			for _, kv := range yamltree.Pairs(n) {
+				h.Write([]byte(kv[0].Value + "="))
+				walk(kv[1])
+				h.Write([]byte{';'})
+			}
+			h.Write([]byte{'}'})
+		case yaml.SequenceNode:
+			h.Write([]byte{'['})
+			for _, it := range yamltree.Items(n) {
+				walk(it)
+				h.Write([]byte{','})
+			}
+			h.Write([]byte{']'})
+		default:
+			h.Write([]byte(n.Value))
+		}
+	}
+	walk(n)
+	return fmt.Sprintf("%08x", h.Sum32())
+}
+
+// addOnce appends e to list unless an entry of its key is there.
+func addOnce(list []string, e string) []string {
+	if slices.ContainsFunc(list, func(x string) bool { return entryKey(x) == entryKey(e) }) {
+		return list
+	}
+	return append(list, e)
+}
+
+// seq is the list under key in m, created when absent or null (appended after the keys the user
+// wrote), noting in the record what it found. An empty flow list becomes a block list: it has
+// no style worth keeping, and a flow list of env vars is unreadable; removal restores it.
+// c is the container that owns m, nil for the pod's spec.
+func (p *pod) seq(c *container, m *yaml.Node, key string) *yaml.Node {
+	s := yamltree.Get(m, key)
+	note := ""
+	switch {
+	case s == nil:
+		note = key
+	case s.Kind != yaml.SequenceNode:
+		note = key + "=null"
+	case len(s.Content) == 0 && s.Style&yaml.FlowStyle != 0:
+		note = key + "=[]"
+	}
+	if s == nil || s.Kind != yaml.SequenceNode {
+		s = yamltree.Seq()
+		yamltree.Set(m, key, s)
+	}
+	if len(s.Content) == 0 {
+		s.Style &^= yaml.FlowStyle
+	}
+	if note != "" {
+		if c == nil {
+			p.rec.Created = addOnce(p.rec.Created, "spec."+note)
+		} else {
+			cr := p.rec.container(c)
+			cr.Created = addOnce(cr.Created, note)
+		}
+	}
+	return s
+}
+
+// recordMerge notes a value of the user's that a render changed; a later render that changes it
+// again keeps the first value as the one to restore.
+func (p *pod) recordMerge(c *container, name, from, to string, style yaml.Style) {
+	cr := p.rec.container(c)
+	for i := range cr.Merged {
+		if cr.Merged[i].Name == name {
+			cr.Merged[i].To = to
+			return
+		}
+	}
+	quote := ""
+	switch {
+	case style&yaml.DoubleQuotedStyle != 0:
+		quote = "\""
+	case style&yaml.SingleQuotedStyle != 0:
+		quote = "'"
+	}
+	cr.Merged = append(cr.Merged, mergeRecord{Name: name, From: from, To: to, Quote: quote})
+}

@@ -1,0 +1,253 @@
+package inject
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/krm"
+	"inject-datadog/fn/internal/podtemplate"
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// Removal (`mode: remove`, README "Leaving") takes out of a pod template what the record says
+// renders added, and nothing the user wrote. An entry edited by hand since (its data no longer
+// matches the record's digest) is kept, with a warning naming its field; the rest is removed.
+
+// removeTemplate undoes the renders of one template; it reports whether it changed anything and
+// whether the template carries injected parts without a record.
+func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) (changed, orphan bool) {
+	o := t.Object
+	warn := func(field, format string, args ...any) { rs.Warningf(o, field, format, args...) }
+	if o.Tree != nil && o.Tree.HasAliases() {
+		t.Own(o.Tree)
+		ownPod(t, o.Tree)
+	}
+	p, errs := tr.loadPod(t)
+	for _, e := range errs {
+		report(rs, o, e)
+	}
+	if p == nil {
+		return false, false
+	}
+	rec, err := p.readRecord()
+	if err != nil {
+		report(rs, o, err)
+		return false, false
+	}
+	if rec == nil {
+		if names := injectedNames(p); len(names) > 0 {
+			warn(t.Field("metadata", "annotations"), "left alone: the template carries %s, which inject-datadog injects, but no %s annotation says what a render added",
+				strings.Join(names, ", "), AnnotationRecord)
+			return false, true
+		}
+		return false, false
+	}
+	for _, cr := range rec.Containers {
+		c := p.findContainer(cr.Name, cr.Init)
+		if c == nil {
+			continue // the container is gone, and what it had with it
+		}
+		env := yamltree.Get(c.node, "env")
+		removeEntries(env, cr.Env, "name", c.field+".env", warn)
+		for _, m := range cr.Merged {
+			restoreMerge(env, m, c.field+".env", warn)
+		}
+		removeEntries(yamltree.Get(c.node, "volumeMounts"), cr.Mounts, "mountPath", c.field+".volumeMounts", warn)
+		for _, key := range cr.Created {
+			restoreCreated(c.node, key)
+		}
+	}
+	removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), warn)
+	removeEntries(yamltree.Get(p.spec, "volumes"), rec.Volumes, "name", t.Field("spec", "volumes"), warn)
+	for _, key := range rec.Created {
+		if k, ok := strings.CutPrefix(key, "spec."); ok {
+			restoreCreated(p.spec, k)
+		}
+	}
+	tr.restoreAnnotations(p, rec)
+	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
+		if key := rec.Created[i]; !strings.HasPrefix(key, "spec.") {
+			restoreMetadata(t.Node, key)
+		}
+	}
+	return true, false
+}
+
+// findContainer is the user's container of that name in that list.
+func (p *pod) findContainer(name string, init bool) *container {
+	for _, c := range p.containers {
+		if c.name == name && c.init == init {
+			return c
+		}
+	}
+	return nil
+}
+
+// removeEntries deletes from list the entries the record names (by key and digest). An entry of
+// that key whose data changed since is kept, with a warning.
+func removeEntries(list *yaml.Node, recorded []string, keyField, field string, warn warnFunc) {
+	list = yamltree.Resolve(list)
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, e := range recorded {
+		key, want, _ := strings.Cut(e, "@")
+		edited := -1
+		for i, it := range list.Content {
+			if k := yamltree.Get(it, keyField); k == nil || k.Value != key {
+				continue
+			}
+			if digest(it) == want {
+				list.Content = slices.Delete(list.Content, i, i+1)
+				edited = -1
+				break
+			}
+			edited = i
+		}
+		if edited >= 0 {
+			warn(field+"["+strconv.Itoa(edited)+"]", "kept: %s %q was edited after inject-datadog added it", keyField, key)
+		}
+	}
+}
+
+// restoreMerge gives a variable of the user's back the value it had, unless it changed since.
+func restoreMerge(env *yaml.Node, m mergeRecord, field string, warn warnFunc) {
+	for i, it := range yamltree.Items(env) {
+		if n := yamltree.Get(it, "name"); n == nil || n.Value != m.Name {
+			continue
+		}
+		v := yamltree.Get(it, "value")
+		if v == nil || v.Value != m.To {
+			warn(fmt.Sprintf("%s[%d].value", field, i), "kept: %s was edited after inject-datadog changed it", m.Name)
+			return
+		}
+		switch m.Quote {
+		case "\"":
+			v.Style = yaml.DoubleQuotedStyle
+		case "'":
+			v.Style = yaml.SingleQuotedStyle
+		default:
+			v.Style = 0
+		}
+		yamltree.SetStr(v, m.From)
+		return
+	}
+}
+
+// restoreCreated puts back what was under key in m before a render created the list there.
+func restoreCreated(m *yaml.Node, note string) {
+	key, before, _ := strings.Cut(note, "=")
+	s := yamltree.Get(m, key)
+	if s == nil || s.Kind != yaml.SequenceNode || len(s.Content) > 0 {
+		return // the user has entries there now
+	}
+	switch before {
+	case "":
+		deleteKey(m, key)
+	case "null":
+		yamltree.Set(m, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull})
+	case "[]":
+		s.Style |= yaml.FlowStyle
+	}
+}
+
+// restoreMetadata puts back the template's metadata and annotations maps as they were.
+func restoreMetadata(tpl *yaml.Node, note string) {
+	path, before, _ := strings.Cut(note, "=")
+	parent, key := tpl, path
+	if p, k, nested := strings.Cut(path, "."); nested {
+		parent, key = yamltree.Get(tpl, p), k
+	}
+	m := yamltree.Get(parent, key)
+	if m == nil || m.Kind != yaml.MappingNode || len(m.Content) > 0 {
+		return
+	}
+	switch before {
+	case "":
+		deleteKey(parent, key)
+	case "null":
+		yamltree.Set(parent, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull})
+	case "[]":
+		m.Style |= yaml.FlowStyle
+	}
+}
+
+// restoreAnnotations puts back the annotations renders set: the value each had, or none; from
+// the safe-to-evict list only the volumes of the record are taken out. The record goes too.
+func (tr *Transformer) restoreAnnotations(p *pod, rec *record) {
+	p.t.RemoveAnnotation(AnnotationRecord)
+	for _, key := range sortedKeys(rec.Annotations) {
+		prev := rec.Annotations[key]
+		if key == annotationSafeEvict {
+			// Out go the names of the volumes renders added, unless the list had them before.
+			had := map[string]bool{}
+			if prev != nil {
+				for _, name := range strings.Split(*prev, ",") {
+					had[strings.TrimSpace(name)] = true
+				}
+			}
+			cur, _ := p.t.Annotation(key)
+			var kept []string
+			for _, name := range strings.Split(cur.Text, ",") {
+				added := slices.ContainsFunc(rec.Volumes, func(e string) bool { return entryKey(e) == name })
+				if name = strings.TrimSpace(name); name != "" && (had[name] || !added) {
+					kept = append(kept, name)
+				}
+			}
+			if len(kept) > 0 || prev != nil {
+				_ = p.t.SetAnnotation(key, strings.Join(kept, ","))
+				continue
+			}
+			p.t.RemoveAnnotation(key)
+			continue
+		}
+		if prev == nil {
+			p.t.RemoveAnnotation(key)
+		} else {
+			_ = p.t.SetAnnotation(key, *prev)
+		}
+	}
+}
+
+func sortedKeys(m map[string]*string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func deleteKey(m *yaml.Node, key string) {
+	m = yamltree.Resolve(m)
+	if m == nil {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = slices.Delete(m.Content, i, i+2)
+			return
+		}
+	}
+}
+
+// injectedNames lists what a template holds that only inject-datadog or Datadog's webhook add.
+func injectedNames(p *pod) []string {
+	var names []string
+	for _, c := range p.injected {
+		names = append(names, "init container "+c.name)
+	}
+	for _, c := range p.containers {
+		for _, name := range []string{envEntityID, envExternalEnv, envInstallType} {
+			if c.envNames[name] {
+				names = append(names, fmt.Sprintf("%s in container %s", name, c.name))
+				break
+			}
+		}
+	}
+	return names
+}
