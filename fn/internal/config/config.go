@@ -1,5 +1,6 @@
-// Package config holds inject-datadog's functionConfig: its fields and defaults, the three forms
-// it accepts (the InjectDatadog object, a ConfigMap of dotted keys, none) and their validation.
+// Package config holds inject-datadog's functionConfig: its fields and defaults, the forms it
+// accepts (the InjectDatadog object, a ConfigMap of dotted keys, none; and the drop-in forms, the
+// Datadog Helm chart's values and the Datadog Operator's DatadogAgent) and their validation.
 package config
 
 import (
@@ -54,6 +55,10 @@ type Config struct {
 	Mode string
 	// Report asks for extra info results.
 	Report Report
+	// Warnings are the settings of a drop-in functionConfig (the Datadog chart's values, a
+	// DatadogAgent) that inject-datadog reads but does not follow, or has no use for, in the
+	// file's order; nil for the other forms.
+	Warnings []Error
 }
 
 // Run modes (README "CI: check mode").

@@ -114,6 +114,29 @@ func TestSamples(t *testing.T) {
 				"shop-staging": {"team": "a", "env": "staging"},
 			}
 		},
+		"helm-values.yaml": func(c *Config) {
+			c.Agent.Mode = "socket"
+			c.Selection.EnabledNamespaces = []string{"shop", "payments"}
+			c.Libraries.Method = "apm-inject"
+			c.Libraries.Registry = "registry.example.com/datadog"
+			c.Libraries.Versions["java"] = "v1.45.0"
+			c.Libraries.Versions["python"] = "v3.1.0"
+			c.Libraries.Inject = []string{"java", "python"}
+			iast := true
+			c.Libraries.IAST = &iast
+			c.Warnings = []Error{{"datadog.apiKeyExistingSecret", "has no render-time meaning: inject-datadog ignores it"}}
+		},
+		"datadogagent.yaml": func(c *Config) {
+			c.Selection.DisabledNamespaces = []string{"batch-legacy"}
+			c.Libraries.Method = "apm-inject"
+			c.Libraries.Registry = "registry.example.com/datadog"
+			c.Libraries.InjectorVersion = "0.35.0"
+			c.Targets = []Target{
+				{Name: "payments", NamespaceSelector: &NamespaceSelector{MatchNames: []string{"payments"}}, DDTraceVersions: map[string]string{"java": "v1.45.0"}},
+				{Name: "everything else"},
+			}
+			c.Warnings = []Error{{"spec.global.site", "has no render-time meaning: inject-datadog ignores it"}}
+		},
 		"socket.yaml": func(c *Config) {
 			c.Tags.Env = "production"
 			c.Agent.Mode = "socket"

@@ -19,7 +19,8 @@ type Error struct {
 }
 
 // Parse reads the functionConfig (nil when the ResourceList has none) and returns the validated
-// configuration, or every problem found in it.
+// configuration, or every problem found in it. The configuration's Warnings list the settings of a
+// drop-in form that inject-datadog does not follow.
 func Parse(fc *yaml.Node) (*Config, []Error) {
 	c := Default()
 	if fc == nil || (fc.Kind == yaml.MappingNode && len(fc.Content) == 0) {
@@ -33,6 +34,10 @@ func Parse(fc *yaml.Node) (*Config, []Error) {
 		errs = fromObject(c, fc)
 	case apiVersion == "v1" && kind == "ConfigMap":
 		errs = fromConfigMap(c, fc)
+	case apiVersion == OperatorAPIVersion && kind == OperatorKind:
+		errs = fromDatadogAgent(c, fc)
+	case isHelmValues(fc):
+		errs = fromHelmValues(c, fc)
 	default:
 		return nil, []Error{{Message: fmt.Sprintf(
 			"functionConfig must be apiVersion %s kind %s, or apiVersion v1 kind ConfigMap, or none; found apiVersion %q kind %q",

@@ -1,0 +1,452 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// The drop-in forms: the Datadog Helm chart's values file and the Datadog Operator's DatadogAgent,
+// read for the settings that change what the Cluster Agent's admission webhook does to a pod, and
+// mapped onto the same Config as the InjectDatadog object. Every other setting the file gives is
+// a warning that names it; a wrong type or value is an error at the path as written in the file.
+//
+// Key names, types and defaults were read from:
+//   - DataDog/helm-charts, charts/datadog: README.md of chart 3.81.0 (the values table),
+//     templates/cluster-agent-deployment.yaml at 0010864c7dc73dca25558a3f25bd20f26967c3e4
+//     (chart 3.72.1: which values become which Cluster Agent settings, and how the injected
+//     config mode is derived when configMode is not set); datadog.apm.instrumentation.targets and
+//     .injector.imageTag from Datadog's SSI documentation (docs.datadoghq.com).
+//   - DataDog/datadog-operator, api/datadoghq/v2alpha1/datadogagent_types.go at
+//     01137445c749d1a09826afd5f0370e0a072f15b5.
+
+// The DatadogAgent's identity.
+const (
+	OperatorAPIVersion = "datadoghq.com/v2alpha1"
+	OperatorKind       = "DatadogAgent"
+)
+
+// The settings a drop-in form can give, by meaning. Both forms name each at their own path.
+const (
+	dAdmissionEnabled = "admissionEnabled"
+	dMutationEnabled  = "mutationEnabled"
+	dMutateUnlabelled = "mutateUnlabelled"
+	dMode             = "mode"
+	dACRegistry       = "admissionRegistry"
+	dRegistry         = "registry"
+	dSidecar          = "agentSidecarInjection"
+	dSSIEnabled       = "ssiEnabled"
+	dEnabledNS        = "enabledNamespaces"
+	dDisabledNS       = "disabledNamespaces"
+	dLibVersions      = "libVersions"
+	dTargets          = "targets"
+	dInjectorTag      = "injectorImageTag"
+	dSkipKPI          = "skipKPITelemetry"
+	dAppSec           = "appsec"
+	dIAST             = "iast"
+	dSCA              = "sca"
+	dProfiling        = "profiling"
+	dAPMSocket        = "apmSocket"
+	dDSDSocket        = "dogstatsdSocket"
+	// The chart's inputs to the config mode when configMode is not set.
+	dAPMSocketEnabled   = "apmSocketEnabled"
+	dAPMUseSocketVolume = "apmUseSocketVolume"
+	dAPMPortEnabled     = "apmPortEnabled"
+	dAPMEnabled         = "apmEnabled"
+)
+
+// section is a map of a drop-in form: each key is a setting (a string, its meaning) or a section.
+type section map[string]any
+
+// helmValues are the keys of the Datadog chart's values that inject-datadog reads.
+var helmValues = section{
+	"registry": dRegistry,
+	"datadog": section{
+		"apm": section{
+			"instrumentation": section{
+				"enabled":            dSSIEnabled,
+				"enabledNamespaces":  dEnabledNS,
+				"disabledNamespaces": dDisabledNS,
+				"libVersions":        dLibVersions,
+				"targets":            dTargets,
+				"injector":           section{"imageTag": dInjectorTag},
+				"skipKPITelemetry":   dSkipKPI,
+			},
+			"socketPath":      dAPMSocket,
+			"socketEnabled":   dAPMSocketEnabled,
+			"useSocketVolume": dAPMUseSocketVolume,
+			"portEnabled":     dAPMPortEnabled,
+			"enabled":         dAPMEnabled,
+		},
+		"dogstatsd": section{"socketPath": dDSDSocket},
+		"asm": section{
+			"threats": section{"enabled": dAppSec},
+			"iast":    section{"enabled": dIAST},
+			"sca":     section{"enabled": dSCA},
+		},
+		"profiling": section{"enabled": dProfiling},
+	},
+	"clusterAgent": section{
+		"admissionController": section{
+			"enabled":               dAdmissionEnabled,
+			"mutation":              section{"enabled": dMutationEnabled},
+			"mutateUnlabelled":      dMutateUnlabelled,
+			"configMode":            dMode,
+			"containerRegistry":     dACRegistry,
+			"agentSidecarInjection": dSidecar,
+		},
+	},
+}
+
+// datadogAgent are the fields of a DatadogAgent that inject-datadog reads.
+var datadogAgent = section{
+	"spec": section{
+		"global": section{"registry": dRegistry},
+		"features": section{
+			"admissionController": section{
+				"enabled":                dAdmissionEnabled,
+				"mutation":               section{"enabled": dMutationEnabled},
+				"mutateUnlabelled":       dMutateUnlabelled,
+				"agentCommunicationMode": dMode,
+				"registry":               dACRegistry,
+				"agentSidecarInjection":  dSidecar,
+			},
+			"apm": section{
+				"instrumentation": section{
+					"enabled":            dSSIEnabled,
+					"enabledNamespaces":  dEnabledNS,
+					"disabledNamespaces": dDisabledNS,
+					"libVersions":        dLibVersions,
+					"targets":            dTargets,
+					"injector":           section{"imageTag": dInjectorTag},
+				},
+				"unixDomainSocketConfig": section{"path": dAPMSocket},
+			},
+			"dogstatsd": section{"unixDomainSocketConfig": section{"path": dDSDSocket}},
+			"asm": section{
+				"threats": section{"enabled": dAppSec},
+				"iast":    section{"enabled": dIAST},
+				"sca":     section{"enabled": dSCA},
+			},
+		},
+	},
+}
+
+// isHelmValues reports whether fc looks like the Datadog chart's values: no apiVersion or kind,
+// and a datadog or clusterAgent key at the top.
+func isHelmValues(fc *yaml.Node) bool {
+	if fc.Kind != yaml.MappingNode || yamltree.Get(fc, "apiVersion") != nil || yamltree.Get(fc, "kind") != nil {
+		return false
+	}
+	return yamltree.Get(fc, "datadog") != nil || yamltree.Get(fc, "clusterAgent") != nil
+}
+
+// found is a setting given in the file: where, its value, and its place in the file's order.
+type found struct {
+	path  string
+	value *yaml.Node
+	seq   int
+}
+
+// dropin reads one drop-in file.
+type dropin struct {
+	helm  bool
+	got   map[string]found
+	errs  []Error
+	warns []ordered
+	seq   int
+}
+
+type ordered struct {
+	seq int
+	Error
+}
+
+// The warnings' messages.
+const (
+	noMeaning = "has no render-time meaning: inject-datadog ignores it"
+)
+
+func fromHelmValues(c *Config, fc *yaml.Node) []Error {
+	d := &dropin{helm: true, got: map[string]found{}}
+	d.walk(fc, "", helmValues, nil)
+	return d.apply(c)
+}
+
+func fromDatadogAgent(c *Config, fc *yaml.Node) []Error {
+	d := &dropin{got: map[string]found{}}
+	d.walk(fc, "", datadogAgent, objectMeta)
+	return d.apply(c)
+}
+
+// isUnset reports whether a value sets nothing: null, an empty map, list or string.
+func isUnset(n *yaml.Node) bool {
+	switch n.Kind {
+	case yaml.MappingNode, yaml.SequenceNode:
+		return len(n.Content) == 0
+	case yaml.ScalarNode:
+		return n.ShortTag() == yaml.NodeTagNull || (n.ShortTag() == yaml.NodeTagString && n.Value == "")
+	}
+	return false
+}
+
+// walk reads the map m at prefix against spec, in the file's order: settings are recorded, other
+// keys that set something are warnings. skip lists top-level keys that are not settings.
+func (d *dropin) walk(m *yaml.Node, prefix string, spec section, skip map[string]bool) {
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		key := m.Content[i].Value
+		v := resolve(m.Content[i+1])
+		p := key
+		if prefix != "" {
+			p = prefix + "." + key
+		}
+		d.seq++
+		if seen[key] {
+			d.errs = append(d.errs, Error{p, "must not be given twice"})
+			continue
+		}
+		seen[key] = true
+		if skip[key] || isUnset(v) {
+			continue
+		}
+		switch s := spec[key].(type) {
+		case string:
+			d.got[s] = found{p, v, d.seq}
+		case section:
+			if v.Kind != yaml.MappingNode {
+				d.errs = append(d.errs, Error{p, mustBe("a map", v).Error()})
+				continue
+			}
+			d.walk(v, p, s, nil)
+		default:
+			d.warn(d.seq, p, noMeaning)
+		}
+	}
+}
+
+func (d *dropin) warn(seq int, field, msg string) {
+	d.warns = append(d.warns, ordered{seq, Error{field, msg}})
+}
+
+// set applies the setting named by meaning with the InjectDatadog field of path target, reporting
+// its errors at the path as written in the file.
+func (d *dropin) set(c *Config, meaning, target string) {
+	f, ok := d.got[meaning]
+	if !ok {
+		return
+	}
+	tf, _ := lookup(target)
+	if err := tf.node(c, f.value); err != nil {
+		d.errs = append(d.errs, fieldErrors(f.path, err)...)
+	}
+}
+
+func (d *dropin) flag(meaning string) (value, given bool) {
+	f, ok := d.got[meaning]
+	if !ok {
+		return false, false
+	}
+	b, err := boolNode(f.value)
+	if err != nil {
+		d.errs = append(d.errs, Error{f.path, err.Error()})
+		return false, false
+	}
+	return b, true
+}
+
+// apply maps the settings found onto c, then returns the errors; the warnings go to c.Warnings in
+// the file's order.
+func (d *dropin) apply(c *Config) []Error {
+	// Datadog's Cluster Agent has injected with the apm-inject method by default since 7.57; every
+	// chart and operator version that has these settings deploys one at least that recent.
+	c.Libraries.Method = MethodAPMInject
+
+	acOn, acGiven := d.flag(dAdmissionEnabled)
+	mutOn, mutGiven := d.flag(dMutationEnabled)
+	off := ""
+	switch {
+	case acGiven && !acOn:
+		off = dAdmissionEnabled
+	case mutGiven && !mutOn:
+		off = dMutationEnabled
+	}
+
+	d.set(c, dMutateUnlabelled, "selection.mutateUnlabelled")
+	d.set(c, dMode, "config.mode")
+	if _, given := d.got[dMode]; !given && d.helm {
+		d.chartMode(c)
+	} else {
+		for _, m := range []string{dAPMSocketEnabled, dAPMUseSocketVolume, dAPMPortEnabled, dAPMEnabled} {
+			if f, ok := d.got[m]; ok {
+				d.warn(f.seq, f.path, noMeaning)
+			}
+		}
+	}
+	// The admission controller's own registry wins over the one for every image.
+	if _, ok := d.got[dACRegistry]; ok {
+		d.set(c, dACRegistry, "libraries.registry")
+		if f, ok := d.got[dRegistry]; ok {
+			d.set(Default(), dRegistry, "libraries.registry")
+			d.warn(f.seq, f.path, fmt.Sprintf("is overridden by %s for the injected images", d.got[dACRegistry].path))
+		}
+	} else {
+		d.set(c, dRegistry, "libraries.registry")
+	}
+	if f, ok := d.got[dSidecar]; ok {
+		d.warn(f.seq, f.path, "is not supported: inject-datadog injects no agent sidecar")
+	}
+	d.set(c, dInjectorTag, "libraries.injectorVersion")
+	d.set(c, dAppSec, "libraries.appsec")
+	d.set(c, dIAST, "libraries.iast")
+	d.set(c, dSCA, "libraries.sca")
+	d.set(c, dProfiling, "libraries.profiling")
+	if f, ok := d.got[dSkipKPI]; ok {
+		if _, err := boolNode(f.value); err != nil {
+			d.errs = append(d.errs, Error{f.path, err.Error()})
+		} else {
+			d.warn(f.seq, f.path, "has no render-time meaning: inject-datadog writes DD_INSTRUMENTATION_INSTALL_ID and _TIME only when libraries.installID and installTime are set")
+		}
+	}
+	d.sockets(c)
+
+	ssiOn, _ := d.flag(dSSIEnabled)
+	switch {
+	case off != "":
+		// Read into a scratch config, for the errors only.
+		d.ssi(Default())
+		c.Agent.Enabled = false
+		c.Tags.Enabled = false
+		f := d.got[off]
+		d.warn(f.seq, f.path, "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them")
+	case ssiOn:
+		d.ssi(c)
+	default:
+		d.ssi(Default())
+		enabled := "spec.features.apm.instrumentation.enabled"
+		if f, ok := d.got[dSSIEnabled]; ok {
+			enabled = f.path
+		} else if d.helm {
+			enabled = "datadog.apm.instrumentation.enabled"
+		}
+		for _, m := range []string{dEnabledNS, dDisabledNS, dLibVersions, dTargets} {
+			if f, ok := d.got[m]; ok {
+				d.warn(f.seq, f.path, fmt.Sprintf("has no effect: %s is not true", enabled))
+			}
+		}
+	}
+
+	sort.SliceStable(d.warns, func(i, j int) bool { return d.warns[i].seq < d.warns[j].seq })
+	for _, w := range d.warns {
+		c.Warnings = append(c.Warnings, w.Error)
+	}
+	return d.errs
+}
+
+// ssi applies Single Step Instrumentation: targets, or libVersions (every language when empty),
+// and the namespaces.
+func (d *dropin) ssi(c *Config) {
+	t, withTargets := d.got[dTargets]
+	if withTargets {
+		d.set(c, dTargets, "targets")
+		if f, ok := d.got[dLibVersions]; ok {
+			d.errs = append(d.errs, Error{f.path, fmt.Sprintf("must not be set with %s: each target's ddTraceVersions chooses the libraries", t.path)})
+		}
+		if f, ok := d.got[dEnabledNS]; ok {
+			d.errs = append(d.errs, Error{f.path, fmt.Sprintf("must not be set with %s: each target's namespaceSelector chooses the namespaces", t.path)})
+		}
+	} else {
+		d.libVersions(c)
+		d.set(c, dEnabledNS, "selection.enabledNamespaces")
+	}
+	if f, ok := d.got[dDisabledNS]; ok {
+		if e, both := d.got[dEnabledNS]; both && !withTargets {
+			d.errs = append(d.errs, Error{f.path, fmt.Sprintf("must not be set with %s: list where to instrument, or where not to", e.path)})
+		} else {
+			d.set(c, dDisabledNS, "selection.disabledNamespaces")
+		}
+	}
+}
+
+// libVersions sets the versions of the languages named and injects those languages, or every
+// language when none is named.
+func (d *dropin) libVersions(c *Config) {
+	f, ok := d.got[dLibVersions]
+	if !ok {
+		c.Libraries.Inject = slices.Clone(Languages)
+		return
+	}
+	var ps problems
+	vs := readTraceVersions(f.value, "", &ps)
+	if len(ps) > 0 {
+		for _, p := range ps {
+			d.errs = append(d.errs, Error{f.path + p.Field, p.Message})
+		}
+		return
+	}
+	c.Libraries.Inject = nil
+	for _, lang := range Languages {
+		if v, ok := vs[lang]; ok {
+			c.Libraries.Versions[lang] = v
+			c.Libraries.Inject = append(c.Libraries.Inject, lang)
+		}
+	}
+}
+
+// chartMode is the config mode the chart gives the Cluster Agent when configMode is not set: socket
+// when the trace agent listens on its socket (datadog.apm.socketEnabled, true by default, or the
+// deprecated useSocketVolume), hostip when it listens on the host port instead (portEnabled, or the
+// deprecated apm.enabled), socket otherwise.
+func (d *dropin) chartMode(c *Config) {
+	socketOn, socketGiven := d.flag(dAPMSocketEnabled)
+	volume, _ := d.flag(dAPMUseSocketVolume)
+	port, _ := d.flag(dAPMPortEnabled)
+	legacy, _ := d.flag(dAPMEnabled)
+	switch {
+	case socketOn || !socketGiven || volume:
+		c.Agent.Mode = ModeSocket
+	case port || legacy:
+		c.Agent.Mode = ModeHostIP
+	default:
+		c.Agent.Mode = ModeSocket
+	}
+}
+
+// sockets sets the socket URLs from the socket paths, and the directory socket mode mounts when
+// both sockets are in the same one.
+func (d *dropin) sockets(c *Config) {
+	read := func(meaning string, url *string) {
+		f, ok := d.got[meaning]
+		if !ok {
+			return
+		}
+		if !yamltree.IsStr(f.value) {
+			d.errs = append(d.errs, Error{f.path, mustBe("a string", f.value).Error()})
+			return
+		}
+		if err := absPath(f.value.Value); err != nil {
+			d.errs = append(d.errs, Error{f.path, err.Error()})
+			return
+		}
+		*url = "unix://" + path.Clean(f.value.Value)
+	}
+	read(dAPMSocket, &c.Agent.TraceAgentSocket)
+	read(dDSDSocket, &c.Agent.DogstatsdSocket)
+	apmDir := path.Dir(strings.TrimPrefix(c.Agent.TraceAgentSocket, "unix://"))
+	dsdDir := path.Dir(strings.TrimPrefix(c.Agent.DogstatsdSocket, "unix://"))
+	if apmDir == dsdDir {
+		c.Agent.SocketPath = apmDir
+		return
+	}
+	for _, m := range []string{dAPMSocket, dDSDSocket} {
+		if f, ok := d.got[m]; ok {
+			d.warn(f.seq, f.path, fmt.Sprintf("is not in the other socket's directory: socket mode mounts only config.socketPath (%s)", c.Agent.SocketPath))
+		}
+	}
+}

@@ -1,0 +1,394 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The same settings written as the Datadog chart's values, as a DatadogAgent and as an
+// InjectDatadog give the same Config.
+func TestDropInFormsAgree(t *testing.T) {
+	scenarios := []struct {
+		name                   string
+		helm, operator, native string
+	}{
+		{
+			name: "Single Step with targets",
+			helm: `
+registry: registry.example.com/dd
+datadog:
+  apm:
+    instrumentation:
+      enabled: true
+      disabledNamespaces: [batch]
+      injector:
+        imageTag: "0.35.0"
+      targets:
+      - name: payments
+        namespaceSelector:
+          matchNames: [payments]
+        ddTraceVersions:
+          java: v1.45.0
+      - name: opted in
+        podSelector:
+          matchLabels: {apm.example.com/instrument: "true"}
+        ddTraceConfigs:
+        - {name: DD_PROFILING_ENABLED, value: auto}
+clusterAgent:
+  admissionController:
+    configMode: service
+`,
+			operator: `
+apiVersion: datadoghq.com/v2alpha1
+kind: DatadogAgent
+metadata:
+  name: datadog
+spec:
+  global:
+    registry: registry.example.com/dd
+  features:
+    admissionController:
+      agentCommunicationMode: service
+    apm:
+      instrumentation:
+        enabled: true
+        disabledNamespaces: [batch]
+        injector:
+          imageTag: "0.35.0"
+        targets:
+        - name: payments
+          namespaceSelector:
+            matchNames: [payments]
+          ddTraceVersions:
+            java: v1.45.0
+        - name: opted in
+          podSelector:
+            matchLabels: {apm.example.com/instrument: "true"}
+          ddTraceConfigs:
+          - {name: DD_PROFILING_ENABLED, value: auto}
+`,
+			native: `
+apiVersion: fn.kpt.dev/v1alpha1
+kind: InjectDatadog
+selection:
+  disabledNamespaces: [batch]
+config:
+  mode: service
+libraries:
+  method: apm-inject
+  registry: registry.example.com/dd
+  injectorVersion: "0.35.0"
+targets:
+- name: payments
+  namespaceSelector:
+    matchNames: [payments]
+  ddTraceVersions:
+    java: v1.45.0
+- name: opted in
+  podSelector:
+    matchLabels: {apm.example.com/instrument: "true"}
+  ddTraceConfigs:
+  - {name: DD_PROFILING_ENABLED, value: auto}
+`,
+		},
+		{
+			name: "socket mode, unlabelled templates, a registry",
+			helm: `
+datadog:
+  apm:
+    socketPath: /run/dd/apm.socket
+    instrumentation:
+      enabled: true
+      enabledNamespaces: [shop]
+      libVersions:
+        python: v3.1.0
+        java: v1.45.0
+  dogstatsd:
+    socketPath: /run/dd/dsd.socket
+  asm:
+    threats:
+      enabled: true
+clusterAgent:
+  admissionController:
+    mutateUnlabelled: true
+    configMode: socket
+    containerRegistry: registry.example.com/dd
+`,
+			operator: `
+apiVersion: datadoghq.com/v2alpha1
+kind: DatadogAgent
+metadata:
+  name: datadog
+spec:
+  features:
+    admissionController:
+      mutateUnlabelled: true
+      agentCommunicationMode: socket
+      registry: registry.example.com/dd
+    apm:
+      unixDomainSocketConfig:
+        path: /run/dd/apm.socket
+      instrumentation:
+        enabled: true
+        enabledNamespaces: [shop]
+        libVersions:
+          python: v3.1.0
+          java: v1.45.0
+    dogstatsd:
+      unixDomainSocketConfig:
+        path: /run/dd/dsd.socket
+    asm:
+      threats:
+        enabled: true
+`,
+			native: `
+apiVersion: fn.kpt.dev/v1alpha1
+kind: InjectDatadog
+selection:
+  mutateUnlabelled: true
+  enabledNamespaces: [shop]
+config:
+  mode: socket
+  socketPath: /run/dd
+  traceAgentSocket: unix:///run/dd/apm.socket
+  dogstatsdSocket: unix:///run/dd/dsd.socket
+libraries:
+  method: apm-inject
+  registry: registry.example.com/dd
+  versions: {java: v1.45.0, python: v3.1.0}
+  inject: [java, python]
+  appsec: true
+`,
+		},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			var got [3]*Config
+			for i, text := range []string{sc.helm, sc.operator, sc.native} {
+				c, errs := Parse(parseYAML(t, text))
+				if len(errs) > 0 {
+					t.Fatalf("form %d: errors %v", i, errs)
+				}
+				got[i] = c
+			}
+			if got[2].Warnings != nil {
+				t.Errorf("the InjectDatadog object has warnings: %v", got[2].Warnings)
+			}
+			if !reflect.DeepEqual(got[0], got[2]) {
+				t.Errorf("Helm values:\n %+v\nInjectDatadog:\n %+v", got[0], got[2])
+			}
+			if !reflect.DeepEqual(got[1], got[2]) {
+				t.Errorf("DatadogAgent:\n %+v\nInjectDatadog:\n %+v", got[1], got[2])
+			}
+		})
+	}
+}
+
+// What the drop-in forms mean beyond the one-to-one fields.
+func TestDropInMeanings(t *testing.T) {
+	tests := []struct {
+		name, config string
+		want         func(c *Config)
+	}{
+		{"chart values without configMode: socket, the chart's default", "datadog: {apm: {instrumentation: {enabled: true}}}", func(c *Config) {
+			c.Agent.Mode = ModeSocket
+			c.Libraries.Inject = Languages
+		}},
+		{"chart values on the host port", "datadog: {apm: {socketEnabled: false, portEnabled: true}}", func(c *Config) {}},
+		{"chart values on neither", "datadog: {apm: {socketEnabled: false}}", func(c *Config) { c.Agent.Mode = ModeSocket }},
+		{"chart values with the deprecated socket volume", "datadog: {apm: {socketEnabled: false, useSocketVolume: true}}", func(c *Config) { c.Agent.Mode = ModeSocket }},
+		{"empty libVersions: every language", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {apm: {instrumentation: {enabled: true, libVersions: {}}}}", func(c *Config) {
+			c.Libraries.Inject = Languages
+		}},
+		{"DatadogAgent without settings", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: datadog}\nspec: {}", func(c *Config) {}},
+		{"admission controller off", "clusterAgent: {admissionController: {enabled: false, configMode: service}}\ndatadog: {apm: {instrumentation: {enabled: true}}}", func(c *Config) {
+			c.Agent.Enabled, c.Tags.Enabled, c.Agent.Mode = false, false, ModeService
+			c.Warnings = []Error{{"clusterAgent.admissionController.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
+		}},
+		{"mutating webhook off", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {mutation: {enabled: false}}}}", func(c *Config) {
+			c.Agent.Enabled, c.Tags.Enabled = false, false
+			c.Warnings = []Error{{"spec.features.admissionController.mutation.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
+		}},
+		{"profiling auto, iast and sca off", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: auto}, asm: {iast: {enabled: false}, sca: {enabled: true}}}", func(c *Config) {
+			f, tr := false, true
+			c.Libraries.Profiling, c.Libraries.IAST, c.Libraries.SCA = "auto", &f, &tr
+		}},
+		{"one socket moved with its directory", "datadog: {apm: {socketPath: /run/dd/apm.socket}, dogstatsd: {socketPath: /run/dd/dsd.socket}}", func(c *Config) {
+			c.Agent.Mode = ModeSocket
+			c.Agent.SocketPath = "/run/dd"
+			c.Agent.TraceAgentSocket, c.Agent.DogstatsdSocket = "unix:///run/dd/apm.socket", "unix:///run/dd/dsd.socket"
+		}},
+		{"the chart's default socket paths", "datadog: {apm: {socketPath: /var/run/datadog/apm.socket}, dogstatsd: {socketPath: /var/run/datadog/dsd.socket}}", func(c *Config) {
+			c.Agent.Mode = ModeSocket
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, errs := Parse(parseYAML(t, tt.config))
+			if len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			want := specDefaults()
+			want.Libraries.Method = MethodAPMInject
+			tt.want(want)
+			if !reflect.DeepEqual(c, want) {
+				t.Errorf("got\n %+v\nwant\n %+v", c, want)
+			}
+		})
+	}
+}
+
+// The warnings and errors of the drop-in forms, with their exact texts.
+func TestDropInWarningsAndErrors(t *testing.T) {
+	const op = "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: datadog}\n"
+	tests := []struct {
+		name, config string
+		warnings     []string // when the config parses
+		errors       []string // otherwise
+	}{
+		{"unmapped settings, one per subtree, in the file's order", `
+targetSystem: linux
+datadog:
+  apiKey: <DATADOG_API_KEY>
+  site: datadoghq.eu
+  tags: []
+  appKey:
+  logs: {enabled: true, containerCollectAll: true}
+  apm:
+    portEnabled: false
+    instrumentation:
+      enabled: true
+      language_detection: {enabled: true}
+      skipKPITelemetry: true
+registry: gcr.io/datadoghq
+clusterAgent:
+  replicas: 2
+  admissionController:
+    configMode: hostip
+    failurePolicy: Fail
+    containerRegistry: registry.example.com/dd
+    agentSidecarInjection: {enabled: true, provider: fargate}
+agents:
+  tolerations: [{operator: Exists}]
+`, []string{
+			"targetSystem: has no render-time meaning: inject-datadog ignores it",
+			"datadog.apiKey: has no render-time meaning: inject-datadog ignores it",
+			"datadog.site: has no render-time meaning: inject-datadog ignores it",
+			"datadog.logs: has no render-time meaning: inject-datadog ignores it",
+			"datadog.apm.portEnabled: has no render-time meaning: inject-datadog ignores it",
+			"datadog.apm.instrumentation.language_detection: has no render-time meaning: inject-datadog ignores it",
+			"datadog.apm.instrumentation.skipKPITelemetry: has no render-time meaning: inject-datadog writes DD_INSTRUMENTATION_INSTALL_ID and _TIME only when libraries.installID and installTime are set",
+			"registry: is overridden by clusterAgent.admissionController.containerRegistry for the injected images",
+			"clusterAgent.replicas: has no render-time meaning: inject-datadog ignores it",
+			"clusterAgent.admissionController.failurePolicy: has no render-time meaning: inject-datadog ignores it",
+			"clusterAgent.admissionController.agentSidecarInjection: is not supported: inject-datadog injects no agent sidecar",
+			"agents: has no render-time meaning: inject-datadog ignores it",
+		}, nil},
+		{"operator: unmapped settings", op + `spec:
+  global:
+    site: datadoghq.eu
+    credentials: {apiSecret: {secretName: datadog-secret, keyName: api-key}}
+  features:
+    logCollection: {enabled: true}
+    apm:
+      enabled: true
+      instrumentation: {enabled: true, languageDetection: {enabled: false}}
+  override:
+    clusterAgent: {replicas: 2}
+status: {}
+`, []string{
+			"spec.global.site: has no render-time meaning: inject-datadog ignores it",
+			"spec.global.credentials: has no render-time meaning: inject-datadog ignores it",
+			"spec.features.logCollection: has no render-time meaning: inject-datadog ignores it",
+			"spec.features.apm.enabled: has no render-time meaning: inject-datadog ignores it",
+			"spec.features.apm.instrumentation.languageDetection: has no render-time meaning: inject-datadog ignores it",
+			"spec.override: has no render-time meaning: inject-datadog ignores it",
+		}, nil},
+		{"Single Step settings while it is off", "datadog: {apm: {instrumentation: {enabledNamespaces: [shop], libVersions: {java: v1}}}}", []string{
+			"datadog.apm.instrumentation.enabledNamespaces: has no effect: datadog.apm.instrumentation.enabled is not true",
+			"datadog.apm.instrumentation.libVersions: has no effect: datadog.apm.instrumentation.enabled is not true",
+		}, nil},
+		{"operator: Single Step settings while it is off", op + "spec: {features: {apm: {instrumentation: {enabled: false, disabledNamespaces: [batch]}}}}", []string{
+			"spec.features.apm.instrumentation.disabledNamespaces: has no effect: spec.features.apm.instrumentation.enabled is not true",
+		}, nil},
+		{"socket settings with configMode", "datadog: {apm: {socketEnabled: true, useSocketVolume: false}}\nclusterAgent: {admissionController: {configMode: socket}}", []string{
+			"datadog.apm.socketEnabled: has no render-time meaning: inject-datadog ignores it",
+			"datadog.apm.useSocketVolume: has no render-time meaning: inject-datadog ignores it",
+		}, nil},
+		{"sockets in two directories", "datadog: {apm: {socketPath: /run/apm/apm.socket}, dogstatsd: {socketPath: /run/dsd/dsd.socket}}", []string{
+			"datadog.apm.socketPath: is not in the other socket's directory: socket mode mounts only config.socketPath (/var/run/datadog)",
+			"datadog.dogstatsd.socketPath: is not in the other socket's directory: socket mode mounts only config.socketPath (/var/run/datadog)",
+		}, nil},
+
+		{"bad config mode", "clusterAgent: {admissionController: {configMode: udp}}", nil, []string{
+			`clusterAgent.admissionController.configMode: must be one of hostip, service, socket, csi, found "udp"`}},
+		{"operator: bad communication mode", op + "spec: {features: {admissionController: {agentCommunicationMode: Socket}}}", nil, []string{
+			`spec.features.admissionController.agentCommunicationMode: must be one of hostip, service, socket, csi, found "Socket"`}},
+		{"bool as string", "clusterAgent: {admissionController: {mutateUnlabelled: 'true'}}", nil, []string{
+			`clusterAgent.admissionController.mutateUnlabelled: must be a bool (true or false, unquoted), found a string ("true")`}},
+		{"enabled as string", "clusterAgent: {admissionController: {enabled: 'false'}}", nil, []string{
+			`clusterAgent.admissionController.enabled: must be a bool (true or false, unquoted), found a string ("false")`}},
+		{"section not a map", "datadog: {apm: true}", nil, []string{
+			`datadog.apm: must be a map, found a bool ("true")`}},
+		{"repeated key", "datadog: {}\ndatadog: {}", nil, []string{
+			"datadog: must not be given twice"}},
+		{"bad registry", "registry: 'https://gcr.io/datadoghq'\ndatadog: {}", nil, []string{
+			`registry: must be a registry and optional path such as gcr.io/datadoghq, found "https://gcr.io/datadoghq"`}},
+		{"unknown language", "datadog: {apm: {instrumentation: {enabled: true, libVersions: {golang: v1, java: 1}}}}", nil, []string{
+			"datadog.apm.instrumentation.libVersions.golang: is not a language: the languages are java, js, python, dotnet, ruby and php",
+			"datadog.apm.instrumentation.libVersions.java: must be a string, found a number (1); quote it",
+		}},
+		{"libVersions with targets", "datadog: {apm: {instrumentation: {enabled: true, libVersions: {java: v1}, enabledNamespaces: [a], targets: [{name: a}]}}}", nil, []string{
+			"datadog.apm.instrumentation.libVersions: must not be set with datadog.apm.instrumentation.targets: each target's ddTraceVersions chooses the libraries",
+			"datadog.apm.instrumentation.enabledNamespaces: must not be set with datadog.apm.instrumentation.targets: each target's namespaceSelector chooses the namespaces",
+		}},
+		{"both namespace lists", op + "spec: {features: {apm: {instrumentation: {enabled: true, enabledNamespaces: [a], disabledNamespaces: [b]}}}}", nil, []string{
+			"spec.features.apm.instrumentation.disabledNamespaces: must not be set with spec.features.apm.instrumentation.enabledNamespaces: list where to instrument, or where not to",
+		}},
+		{"namespace not a label", "datadog: {apm: {instrumentation: {enabled: true, disabledNamespaces: [Batch]}}}", nil, []string{
+			`datadog.apm.instrumentation.disabledNamespaces: item 0 ("Batch") must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found "Batch"`,
+		}},
+		{"target problems at the file's path", op + "spec: {features: {apm: {instrumentation: {enabled: true, targets: [{name: a, ddTraceVersions: {go: v1}}]}}}}", nil, []string{
+			"spec.features.apm.instrumentation.targets[0].ddTraceVersions.go: is not a language (did you mean js?): the languages are java, js, python, dotnet, ruby and php",
+		}},
+		{"targets checked while Single Step is off", "datadog: {apm: {instrumentation: {targets: [{ddTraceVersions: {java: v1}}]}}}", nil, []string{
+			"datadog.apm.instrumentation.targets[0].name: must be set: every target has a name",
+		}},
+		{"relative socket path", "datadog: {dogstatsd: {socketPath: dsd.socket}}", nil, []string{
+			`datadog.dogstatsd.socketPath: must be an absolute path, found "dsd.socket"`}},
+		{"injector tag", op + "spec: {features: {apm: {instrumentation: {injector: {imageTag: '-1'}}}}}", nil, []string{
+			`spec.features.apm.instrumentation.injector.imageTag: must be an image tag (letters, digits, _ . -, at most 128, not starting with . or -), found "-1"`}},
+		{"skipKPITelemetry as string", "datadog: {apm: {instrumentation: {skipKPITelemetry: 'yes'}}}", nil, []string{
+			`datadog.apm.instrumentation.skipKPITelemetry: must be a bool (true or false, unquoted), found a string ("yes")`}},
+		{"profiling", "datadog: {profiling: {enabled: sometimes}}", nil, []string{
+			`datadog.profiling.enabled: must be true, false or auto, found "sometimes"`}},
+		{"values without the chart's keys", "apm: {enabled: true}", nil, []string{
+			`functionConfig must be apiVersion fn.kpt.dev/v1alpha1 kind InjectDatadog, or apiVersion v1 kind ConfigMap, or none; found apiVersion "" kind ""`}},
+		{"another DatadogAgent version", "apiVersion: datadoghq.com/v1alpha1\nkind: DatadogAgent\nspec: {}", nil, []string{
+			`functionConfig must be apiVersion fn.kpt.dev/v1alpha1 kind InjectDatadog, or apiVersion v1 kind ConfigMap, or none; found apiVersion "datadoghq.com/v1alpha1" kind "DatadogAgent"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, errs := Parse(parseYAML(t, tt.config))
+			var gotErrs, gotWarns []string
+			for _, e := range errs {
+				gotErrs = append(gotErrs, errText(e))
+			}
+			if c != nil {
+				for _, w := range c.Warnings {
+					gotWarns = append(gotWarns, errText(w))
+				}
+			}
+			if (c == nil) != (tt.errors != nil) {
+				t.Fatalf("config %v, errors %q", c != nil, gotErrs)
+			}
+			if strings.Join(gotErrs, "\n") != strings.Join(tt.errors, "\n") {
+				t.Errorf("errors:\n got %q\nwant %q", gotErrs, tt.errors)
+			}
+			if strings.Join(gotWarns, "\n") != strings.Join(tt.warnings, "\n") {
+				t.Errorf("warnings:\n got %q\nwant %q", gotWarns, tt.warnings)
+			}
+		})
+	}
+}
