@@ -23,6 +23,8 @@ type options struct {
 	// check, explain and images set mode: check, report.workloads and report.images; images
 	// also prints the image list alone on stdout.
 	check, explain, images bool
+	// remove sets mode: remove.
+	remove bool
 }
 
 // Main runs the command and returns its exit code: 0 on success, 1 when any error was reported.
@@ -45,13 +47,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			opts.explain = true
 		case arg == "--images":
 			opts.images = true
+		case arg == "--remove":
+			opts.remove = true
 		case arg == "--config" && i+1 < len(args):
 			i++
 			opts.config = args[i]
 		case strings.HasPrefix(arg, "--config="):
 			opts.config = strings.TrimPrefix(arg, "--config=")
 		default:
-			fmt.Fprintf(stderr, "inject-datadog: error: unknown argument %q: the flags are --config FILE, --check, --explain, --images, --verbose, --help and --version (see --help)\n", arg)
+			fmt.Fprintf(stderr, "inject-datadog: error: unknown argument %q: the flags are --config FILE, --check, --remove, --explain, --images, --verbose, --help and --version (see --help)\n", arg)
 			return 1
 		}
 	}
@@ -63,8 +67,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !krm.LooksLikeResourceList(in) {
 		return runStream(in, opts, stdout, stderr)
 	}
-	if opts.config != "" || opts.check || opts.explain || opts.images {
-		fmt.Fprintln(stderr, "inject-datadog: error: --config, --check, --explain and --images are for plain YAML streams: a ResourceList carries its own functionConfig (mode, report.workloads, report.images)")
+	if opts.config != "" || opts.check || opts.remove || opts.explain || opts.images {
+		fmt.Fprintln(stderr, "inject-datadog: error: --config, --check, --remove, --explain and --images are for plain YAML streams: a ResourceList carries its own functionConfig (mode, report.workloads, report.images)")
 		return 1
 	}
 	rs, err := ProcessTo(in, stdout)

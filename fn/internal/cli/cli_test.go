@@ -27,7 +27,7 @@ func TestArguments(t *testing.T) {
 		out, errOut string
 	}{
 		{[]string{"--version"}, 0, "inject-datadog dev\n", ""},
-		{[]string{"--frobnicate"}, 1, "", "inject-datadog: error: unknown argument \"--frobnicate\": the flags are --config FILE, --check, --explain, --images, --verbose, --help and --version (see --help)\n"},
+		{[]string{"--frobnicate"}, 1, "", "inject-datadog: error: unknown argument \"--frobnicate\": the flags are --config FILE, --check, --remove, --explain, --images, --verbose, --help and --version (see --help)\n"},
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer

@@ -51,9 +51,7 @@ func processWhole(in []byte, w io.Writer) (krm.Results, error) {
 		selfContained = selfContained && yamltree.SelfContained(o.Node)
 	}
 	cfg, cerrs := parseConfig(rl.FunctionConfig)
-	for _, e := range cerrs {
-		rs.Errorf(rl.FunctionConfig, e.Field, "%s", e.Message)
-	}
+	configResults(&rs, rl.FunctionConfig, cfg, cerrs)
 	var changed []bool
 	if cfg != nil {
 		tr := inject.New(cfg)
@@ -125,13 +123,13 @@ func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 	}
 	cfg, cerrs := parseConfig(s.FunctionConfig)
 	items := &krm.ItemWriter{}
-	for _, e := range cerrs {
-		rs.Errorf(s.FunctionConfig, e.Field, "%s", e.Message)
-	}
+	configResults(&rs, s.FunctionConfig, cfg, cerrs)
 	if cfg != nil {
-		if rs, items, _, ok = runItems(s, cfg); !ok {
+		var runResults krm.Results
+		if runResults, items, _, ok = runItems(s, cfg); !ok {
 			return nil, false, nil
 		}
+		rs = append(rs, runResults...)
 	} else if !itemsRead(s) {
 		return nil, false, nil // the whole document reports why it cannot be read
 	}
@@ -340,6 +338,18 @@ func mutateItem(src itemSource, tr *inject.Transformer, check bool, i int, text,
 		r.text = out.Bytes()
 	}
 	return r
+}
+
+// configResults reports the config's errors, or the warnings about settings it does not follow.
+func configResults(rs *krm.Results, fc *krm.Object, cfg *config.Config, errs []config.Error) {
+	for _, e := range errs {
+		rs.Errorf(fc, e.Field, "%s", e.Message)
+	}
+	if cfg != nil {
+		for _, w := range cfg.Warnings {
+			rs.Warningf(fc, w.Field, "%s", w.Message)
+		}
+	}
 }
 
 func parseConfig(fc *krm.Object) (*config.Config, []config.Error) {

@@ -24,7 +24,8 @@ func withMode(t *testing.T, in, mode string) []byte {
 	}
 	fc := yamltree.Get(r, "functionConfig")
 	switch {
-	case fc == nil || fc.Kind != yaml.MappingNode || yamltree.Get(fc, "kind") == nil:
+	case fc == nil || fc.Kind != yaml.MappingNode || yamltree.Get(fc, "kind") == nil || yamltree.Get(fc, "kind").Value == "DatadogAgent":
+		// No config, or a drop-in form (which has no mode): the native form with the mode alone.
 		yamltree.Set(r, "functionConfig", yamltree.Map("apiVersion", "fn.kpt.dev/v1alpha1", "kind", "InjectDatadog", "mode", mode))
 	case yamltree.Get(fc, "kind").Value == "ConfigMap":
 		data := yamltree.Get(fc, "data")

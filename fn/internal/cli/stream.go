@@ -24,6 +24,9 @@ func runStream(in []byte, opts options, stdout, stderr io.Writer) int {
 	if opts.check {
 		cfg.Mode = config.RunCheck
 	}
+	if opts.remove {
+		cfg.Mode = config.RunRemove
+	}
 	cfg.Report.Workloads = cfg.Report.Workloads || opts.explain
 	s := krm.SplitStream(in)
 	runResults, items, sum, ok := runItems(s, cfg)
@@ -78,11 +81,9 @@ func streamConfig(path string) (*config.Config, krm.Results) {
 	}
 	o.Source = &fn.File{Path: path}
 	cfg, cerrs := config.Parse(o.Node)
-	for _, e := range cerrs {
-		rs.Errorf(o, e.Field, "%s", e.Message)
-	}
+	configResults(&rs, o, cfg, cerrs)
 	if len(cerrs) > 0 {
 		return nil, rs
 	}
-	return cfg, nil
+	return cfg, rs
 }

@@ -141,7 +141,7 @@ func TestStreamEdges(t *testing.T) {
 		{name: "a missing config file", args: []string{"--config", filepath.Join(dir, "none.yaml")}, in: deployment, code: 1, stderrHas: "--config: open "},
 		{name: "an error in one document: nothing on stdout", in: deployment + "---\n" + strings.Replace(deployment, "name: web", "name: broken", 1) + "  x: [\n", code: 1, stderrHas: "document 1 of the input is not valid YAML"},
 		{name: "a template error: nothing on stdout", in: strings.Replace(deployment, "containers: [{name: app}]", "containers: 3", 1), code: 1, stderrHas: "error: Deployment web (file stdin): spec.template.spec.containers: must be a list of containers"},
-		{name: "--config with a ResourceList", args: []string{"--config", good}, in: "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n", code: 1, stderrHas: "--config, --check, --explain and --images are for plain YAML streams"},
+		{name: "--config with a ResourceList", args: []string{"--config", good}, in: "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n", code: 1, stderrHas: "--config, --check, --remove, --explain and --images are for plain YAML streams"},
 		{name: "--verbose prints the summary", args: []string{"--verbose"}, in: deployment, stdoutHas: "DD_AGENT_HOST", stderrHas: "info: inject-datadog: 1 pod template: 1 instrumented"},
 		{name: "quiet without --verbose", in: deployment, stdoutHas: "DD_AGENT_HOST", stdout: "-"},
 		{name: "--check on a stale stream: nothing on stdout", args: []string{"--check"}, in: deployment, code: 1, stderrHas: "error: Deployment web (file stdin): spec.template.spec.containers[0].env: not rendered with this config: inject-datadog would add [DD_INTERNAL_POD_UID, DD_EXTERNAL_ENV, DD_ENTITY_ID, ...] here"},

@@ -13,8 +13,10 @@ type Results []*fn.Result
 
 func (r *Results) add(sev fn.Severity, o *Object, field, format string, args ...any) {
 	res := &fn.Result{Severity: sev, Message: fmt.Sprintf(format, args...)}
-	if o != nil {
+	if o != nil && (o.Kind() != "" || o.Name() != "") {
 		res.ResourceRef = o.Ref()
+	}
+	if o != nil {
 		res.File = o.File()
 	}
 	if field != "" {
