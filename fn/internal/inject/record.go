@@ -86,7 +86,8 @@ func entryKey(e string) string {
 	return k
 }
 
-// digest is a short hash of what n means (aliases read through; styles and comments ignored).
+// digest is a short hash of what n means: aliases read through, styles, comments and the order
+// of a map's keys ignored (kustomize writes keys sorted, kpt as they were).
 func digest(n *yaml.Node) string {
 	h := fnv.New32a()
 	var walk func(*yaml.Node)
@@ -97,8 +98,10 @@ func digest(n *yaml.Node) string {
 		}
 		switch n.Kind {
 		case yaml.MappingNode:
+			pairs := yamltree.Pairs(n)
+			slices.SortFunc(pairs, func(a, b [2]*yaml.Node) int { return strings.Compare(a[0].Value, b[0].Value) })
 			h.Write([]byte{'{'})
-			for _, kv := range yamltree.Pairs(n) {
+			for _, kv := range pairs {
 				h.Write([]byte(kv[0].Value + "="))
 				walk(kv[1])
 				h.Write([]byte{';'})
