@@ -6,6 +6,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"inject-datadog/fn/internal/krm"
 	"inject-datadog/fn/internal/podtemplate"
 	"inject-datadog/fn/internal/yamltree"
 )
@@ -145,6 +146,20 @@ func loadContainer(n *yaml.Node, field string, init bool) (*container, []*podtem
 		}
 	}
 	return c, errs
+}
+
+// editablePod makes the template's aliased parts its own and loads it; the problems that keep
+// it from being edited are reported, and returned.
+func (tr *Transformer) editablePod(t *podtemplate.Template, rs *krm.Results) (*pod, []*podtemplate.FieldError) {
+	if tree := t.Object.Tree; tree != nil && tree.HasAliases() {
+		t.Own(tree)
+		ownPod(t, tree)
+	}
+	p, errs := tr.loadPod(t)
+	for _, e := range errs {
+		report(rs, t.Object, e)
+	}
+	return p, errs
 }
 
 // ownPod gives the template its own copy of every aliased node that the mutations may write

@@ -22,14 +22,7 @@ import (
 func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) (changed, orphan bool) {
 	o := t.Object
 	warn := func(field, format string, args ...any) { rs.Warningf(o, field, format, args...) }
-	if o.Tree != nil && o.Tree.HasAliases() {
-		t.Own(o.Tree)
-		ownPod(t, o.Tree)
-	}
-	p, errs := tr.loadPod(t)
-	for _, e := range errs {
-		report(rs, o, e)
-	}
+	p, _ := tr.editablePod(t, rs)
 	if p == nil {
 		return false, false
 	}

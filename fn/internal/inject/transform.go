@@ -247,14 +247,7 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 		explain(false, reason, nil, nil)
 		return notSelectedOutcome, nil, false
 	}
-	if o.Tree != nil && o.Tree.HasAliases() {
-		t.Own(o.Tree)
-		ownPod(t, o.Tree)
-	}
-	p, errs := tr.loadPod(t)
-	for _, e := range errs {
-		report(rs, o, e)
-	}
+	p, errs := tr.editablePod(t, rs)
 	if p == nil {
 		explain(true, reason, nil, errs[0])
 		return failed, nil, false

@@ -160,23 +160,25 @@ func (p *pod) recordAnnotation(key, prev string, found bool) {
 		p.rec.Annotations[key] = v
 	}
 	meta := yamltree.Get(p.t.Node, "metadata")
+	p.noteMap("metadata", meta)
+	p.noteMap("metadata.annotations", yamltree.Get(meta, "annotations"))
+}
+
+// noteMap records what a map that SetAnnotation may create or restyle was before: absent, null
+// or an empty flow map.
+func (p *pod) noteMap(path string, m *yaml.Node) {
+	note := ""
 	switch {
-	case meta == nil:
-		p.rec.Created = addOnce(p.rec.Created, "metadata")
-	case meta.Kind != yaml.MappingNode:
-		p.rec.Created = addOnce(p.rec.Created, "metadata=null")
-	case len(meta.Content) == 0 && meta.Style&yaml.FlowStyle != 0:
-		p.rec.Created = addOnce(p.rec.Created, "metadata=[]")
+	case m == nil:
+		note = path
+	case m.Kind != yaml.MappingNode:
+		note = path + "=null"
+	case len(m.Content) == 0 && m.Style&yaml.FlowStyle != 0:
+		note = path + "=[]"
+	default:
+		return
 	}
-	ann := yamltree.Get(meta, "annotations")
-	switch {
-	case ann == nil:
-		p.rec.Created = addOnce(p.rec.Created, "metadata.annotations")
-	case ann.Kind != yaml.MappingNode:
-		p.rec.Created = addOnce(p.rec.Created, "metadata.annotations=null")
-	case len(ann.Content) == 0 && ann.Style&yaml.FlowStyle != 0:
-		p.rec.Created = addOnce(p.rec.Created, "metadata.annotations=[]")
-	}
+	p.rec.Created = addOnce(p.rec.Created, note)
 }
 
 // recordMount notes a mount added to c, by its path.
