@@ -133,6 +133,7 @@ func TestStreamEdges(t *testing.T) {
 	}{
 		{name: "empty input: zero objects", in: "", stdout: ""},
 		{name: "only comments", in: "# nothing\n", stdout: "# nothing\n"},
+		{name: "a trailing separator (Helm, istio samples)", in: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n", stdout: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n"},
 		{name: "passive objects keep their bytes", in: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a,   namespace: b}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s   # c\n", stdout: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a,   namespace: b}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s   # c\n"},
 		{name: "--config InjectDatadog", args: []string{"--config", good}, in: deployment, stdoutHas: "value: staging"},
 		{name: "--config=ConfigMap", args: []string{"--config=" + configMap}, in: deployment, stdoutHas: "value: qa"},
