@@ -191,6 +191,7 @@ func goldenFileNames() []string {
 
 func encode(t testing.TB, n *yaml.Node) []byte {
 	t.Helper()
+	yamltree.PlainMergeKeys(n) // "<<:" as people write it, not go-yaml's "!!merge <<:"
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	if err := enc.Encode(n); err != nil {

@@ -41,6 +41,16 @@ func withMode(t *testing.T, in, mode string) []byte {
 	return encode(t, r)
 }
 
+// restoredAsData are the golden cases whose input removal gives back as data, not as bytes, and
+// why: the render had to write the template's own copy of a shared node, or rewrote an item
+// whose spacing the user chose.
+var restoredAsData = map[string]string{
+	"alias-across-items": "the containers list two items shared is now each one's own",
+	"alias-merge-keys":   "the merged env and mounts are now the container's own keys",
+	"alias-shared-env":   "the env list two containers shared is now each one's own",
+	"passive-bytes":      "the mutated Deployment was written again by go-yaml",
+}
+
 // Removal on the output of every golden case gives back the case's input: byte for byte where
 // the input is as go-yaml writes it (the cases built from resources.yaml), in data where aliases
 // were expanded into the template's own copies (README "Leaving").
@@ -64,7 +74,7 @@ func TestRemoveRestoresEveryGoldenInput(t *testing.T) {
 			t.Errorf("%s: remove kept parts of an untouched render:\n%s", c.name, stderr)
 		}
 		want, got := rawItems(t, in), rawItems(t, []byte(removed))
-		if strings.HasPrefix(c.name, "alias-") || strings.HasPrefix(c.name, "passive-") {
+		if _, dataOnly := restoredAsData[c.name]; dataOnly {
 			want, got = itemsJSON(t, string(in)), itemsJSON(t, removed)
 		}
 		if want != got {
