@@ -15,7 +15,7 @@ HELM                := $(BIN)/helm
 HELM4               := $(BIN)/helm4/helm
 FUNCTION            := $(BIN)/inject-datadog
 LDFLAGS             := -s -w -X inject-datadog/fn/internal/cli.Version=$(VERSION)
-FUZZ_TARGETS        := FuzzProcess FuzzConfig FuzzSplitPath
+FUZZ_TARGETS        := FuzzProcess FuzzConfig FuzzSplitPath FuzzStream
 FUZZTIME            ?= 10m
 CI_FUZZTIME         ?= 20s
 # The image's base: distroless static on Debian 12, nonroot (uid 65532; /etc/passwd also has nobody
