@@ -186,13 +186,39 @@ func ownPod(t *podtemplate.Template, tree *yamltree.Tree) {
 // languages are the languages whose library init containers the pod holds.
 func (p *pod) languages() []string {
 	var out []string
-	for _, ic := range yamltree.Items(yamltree.Get(p.spec, "initContainers")) {
-		name := yamltree.Get(ic, "name")
-		for _, l := range languages {
-			if name != nil && name.Value == l.initName() {
-				out = append(out, l.name)
+	for _, ic := range injectedInits(p.spec) {
+		if ic.lang != nil {
+			out = append(out, ic.lang.name)
+		}
+	}
+	return out
+}
+
+// injectedInit is an init container this function (or Datadog's webhook) adds, as a spec holds it.
+type injectedInit struct {
+	name, image string
+	// lang is the library it copies; nil for the injector.
+	lang *language
+}
+
+// injectedInits lists the injected init containers of a pod spec, in order.
+func injectedInits(spec *yaml.Node) []injectedInit {
+	var out []injectedInit
+	for _, ic := range yamltree.Items(yamltree.Get(spec, "initContainers")) {
+		name, img := yamltree.Get(ic, "name"), yamltree.Get(ic, "image")
+		if name == nil || !injectedInitNames[name.Value] {
+			continue
+		}
+		found := injectedInit{name: name.Value}
+		if yamltree.IsStr(img) {
+			found.image = img.Value
+		}
+		for i := range languages {
+			if languages[i].initName() == name.Value {
+				found.lang = &languages[i]
 			}
 		}
+		out = append(out, found)
 	}
 	return out
 }

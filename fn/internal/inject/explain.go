@@ -6,7 +6,6 @@ import (
 
 	"inject-datadog/fn/internal/krm"
 	"inject-datadog/fn/internal/podtemplate"
-	"inject-datadog/fn/internal/yamltree"
 )
 
 // An explanation says, in one line a reviewer reads, what was decided for a pod template and
@@ -97,23 +96,17 @@ func (tr *Transformer) explainLibraries(p *pod) string {
 		}
 	}
 	var libs []string
-	for _, ic := range yamltree.Items(yamltree.Get(p.spec, "initContainers")) {
-		name, img := yamltree.Get(ic, "name"), yamltree.Get(ic, "image")
-		for _, l := range languages {
-			if name == nil || name.Value != l.initName() {
-				continue
-			}
-			entry := l.name
-			if img != nil {
-				entry += " " + imageVersion(img.Value)
-			}
-			if r := reasons[l.name]; r != "" {
-				entry += " (" + r + ")"
-			} else {
-				entry += " (injected before)"
-			}
-			libs = append(libs, entry)
+	for _, ic := range injectedInits(p.spec) {
+		if ic.lang == nil {
+			continue
 		}
+		entry := ic.lang.name + " " + imageVersion(ic.image)
+		if r := reasons[ic.lang.name]; r != "" {
+			entry += " (" + r + ")"
+		} else {
+			entry += " (injected before)"
+		}
+		libs = append(libs, entry)
 	}
 	switch {
 	case len(libs) > 0:

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"inject-datadog/fn/internal/podtemplate"
-	"inject-datadog/fn/internal/yamltree"
 )
 
 // overrideImage writes an image through libraries.imageOverrides: a repository named there is
@@ -30,10 +29,9 @@ func (tr *Transformer) overrideImage(ref string) string {
 // this run or an earlier one.
 func templateImages(t *podtemplate.Template) []string {
 	var images []string
-	for _, ic := range yamltree.Items(yamltree.Get(t.Spec(), "initContainers")) {
-		name, img := yamltree.Get(ic, "name"), yamltree.Get(ic, "image")
-		if name != nil && injectedInitNames[name.Value] && yamltree.IsStr(img) {
-			images = append(images, img.Value)
+	for _, ic := range injectedInits(t.Spec()) {
+		if ic.image != "" {
+			images = append(images, ic.image)
 		}
 	}
 	return images
