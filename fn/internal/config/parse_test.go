@@ -203,19 +203,7 @@ func TestParseErrors(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, errs := Parse(parseYAML(t, tt.config))
-			if c != nil {
-				t.Errorf("got a config despite errors")
-			}
-			var got []string
-			for _, e := range errs {
-				got = append(got, errText(e))
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("errors:\n got %q\nwant %q", got, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkParseErrors(t, tt.config, tt.want) })
 	}
 }
 
@@ -287,4 +275,20 @@ func errText(e Error) string {
 		return e.Message
 	}
 	return e.Field + ": " + e.Message
+}
+
+// checkParseErrors parses config and checks that it is refused with exactly the errors want.
+func checkParseErrors(t *testing.T, config string, want []string) {
+	t.Helper()
+	c, errs := Parse(parseYAML(t, config))
+	if c != nil {
+		t.Errorf("got a config despite errors")
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, errText(e))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n got %q\nwant %q", got, want)
+	}
 }

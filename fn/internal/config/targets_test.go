@@ -3,7 +3,6 @@ package config
 import (
 	"bytes"
 	"reflect"
-	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -331,19 +330,7 @@ func TestTargetErrors(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, errs := Parse(parseYAML(t, tt.config))
-			if c != nil {
-				t.Errorf("got a config despite errors")
-			}
-			var got []string
-			for _, e := range errs {
-				got = append(got, errText(e))
-			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("errors:\n got %q\nwant %q", got, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkParseErrors(t, tt.config, tt.want) })
 	}
 }
 

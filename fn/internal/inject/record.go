@@ -130,21 +130,27 @@ func addOnce(list []string, e string) []string {
 	return append(list, e)
 }
 
+// priorState notes what n, at path, was before a render that may create or restyle it: absent
+// (the path), null ("=null"), an empty flow list or map ("=[]"); "" when it is kept as it is.
+func priorState(path string, n *yaml.Node, kind yaml.Kind) string {
+	switch {
+	case n == nil:
+		return path
+	case n.Kind != kind:
+		return path + "=null"
+	case len(n.Content) == 0 && n.Style&yaml.FlowStyle != 0:
+		return path + "=[]"
+	}
+	return ""
+}
+
 // seq is the list under key in m, created when absent or null (appended after the keys the user
 // wrote), noting in the record what it found. An empty flow list becomes a block list: it has
 // no style worth keeping, and a flow list of env vars is unreadable; removal restores it.
 // c is the container that owns m, nil for the pod's spec.
 func (p *pod) seq(c *container, m *yaml.Node, key string) *yaml.Node {
 	s := yamltree.Get(m, key)
-	note := ""
-	switch {
-	case s == nil:
-		note = key
-	case s.Kind != yaml.SequenceNode:
-		note = key + "=null"
-	case len(s.Content) == 0 && s.Style&yaml.FlowStyle != 0:
-		note = key + "=[]"
-	}
+	note := priorState(key, s, yaml.SequenceNode)
 	if s == nil || s.Kind != yaml.SequenceNode {
 		s = yamltree.Seq()
 		yamltree.Set(m, key, s)

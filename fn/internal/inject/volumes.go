@@ -167,18 +167,9 @@ func (p *pod) recordAnnotation(key, prev string, found bool) {
 // noteMap records what a map that SetAnnotation may create or restyle was before: absent, null
 // or an empty flow map.
 func (p *pod) noteMap(path string, m *yaml.Node) {
-	note := ""
-	switch {
-	case m == nil:
-		note = path
-	case m.Kind != yaml.MappingNode:
-		note = path + "=null"
-	case len(m.Content) == 0 && m.Style&yaml.FlowStyle != 0:
-		note = path + "=[]"
-	default:
-		return
+	if note := priorState(path, m, yaml.MappingNode); note != "" {
+		p.rec.Created = addOnce(p.rec.Created, note)
 	}
-	p.rec.Created = addOnce(p.rec.Created, note)
 }
 
 // recordMount notes a mount added to c, by its path.
