@@ -199,22 +199,10 @@ func isUnset(n *yaml.Node) bool {
 // walk reads the map m at prefix against spec, in the file's order: settings are recorded, other
 // keys that set something are warnings. skip lists top-level keys that are not settings.
 func (d *dropin) walk(m *yaml.Node, prefix string, spec section, skip map[string]bool) {
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		key := m.Content[i].Value
-		v := resolve(m.Content[i+1])
-		p := key
-		if prefix != "" {
-			p = prefix + "." + key
-		}
+	eachKey(m, prefix, &d.errs, func(key, p string, v *yaml.Node) {
 		d.seq++
-		if seen[key] {
-			d.errs = append(d.errs, Error{p, "must not be given twice"})
-			continue
-		}
-		seen[key] = true
 		if skip[key] || isUnset(v) {
-			continue
+			return
 		}
 		switch s := spec[key].(type) {
 		case string:
@@ -222,13 +210,13 @@ func (d *dropin) walk(m *yaml.Node, prefix string, spec section, skip map[string
 		case section:
 			if v.Kind != yaml.MappingNode {
 				d.errs = append(d.errs, Error{p, mustBe("a map", v).Error()})
-				continue
+				return
 			}
 			d.walk(v, p, s, nil)
 		default:
 			d.warn(d.seq, p, noMeaning)
 		}
-	}
+	})
 }
 
 func (d *dropin) warn(seq int, field, msg string) {

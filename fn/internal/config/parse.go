@@ -66,11 +66,12 @@ func fromObject(c *Config, fc *yaml.Node) []Error {
 	return errs
 }
 
-func walk(c *Config, m *yaml.Node, prefix string, errs *[]Error) {
+// eachKey calls each for the keys of the map m in written order, with the key's dotted path
+// under prefix and its value (aliases resolved); a key given twice is an error instead.
+func eachKey(m *yaml.Node, prefix string, errs *[]Error, each func(key, path string, v *yaml.Node)) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		key := m.Content[i].Value
-		v := resolve(m.Content[i+1])
 		path := key
 		if prefix != "" {
 			path = prefix + "." + key
@@ -80,32 +81,38 @@ func walk(c *Config, m *yaml.Node, prefix string, errs *[]Error) {
 			continue
 		}
 		seen[key] = true
+		each(key, path, resolve(m.Content[i+1]))
+	}
+}
+
+func walk(c *Config, m *yaml.Node, prefix string, errs *[]Error) {
+	eachKey(m, prefix, errs, func(key, path string, v *yaml.Node) {
 		if prefix == "" && objectMeta[key] {
-			continue
+			return
 		}
 		isNull := v.Kind == yaml.ScalarNode && v.ShortTag() == yaml.NodeTagNull
 		if f, ok := lookup(path); ok {
 			if isNull {
-				continue // "key:" with no value keeps the default, as in the spec's sample
+				return // "key:" with no value keeps the default, as in the spec's sample
 			}
 			if err := f.node(c, v); err != nil {
 				*errs = append(*errs, fieldErrors(path, err)...)
 			}
-			continue
+			return
 		}
 		if isSection(path) {
 			if isNull {
-				continue
+				return
 			}
 			if v.Kind != yaml.MappingNode {
 				*errs = append(*errs, Error{path, mustBe("a map", v).Error()})
-				continue
+				return
 			}
 			walk(c, v, path, errs)
-			continue
+			return
 		}
 		*errs = append(*errs, Error{path, unknown(path, prefix == "" && key == "spec")})
-	}
+	})
 }
 
 // subErrors are the problems of a field with structure (targets, namespaceLabels), each with its
