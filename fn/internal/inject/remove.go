@@ -50,21 +50,21 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 			restoreMerge(env, m, c.field+".env", warn)
 		}
 		removeEntries(yamltree.Get(c.node, "volumeMounts"), cr.Mounts, "mountPath", c.field+".volumeMounts", warn)
-		for _, key := range cr.Created {
-			restoreCreated(c.node, key)
+		for _, note := range cr.Created {
+			restorePrior(c.node, note, yaml.SequenceNode)
 		}
 	}
 	removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), warn)
 	removeEntries(yamltree.Get(p.spec, "volumes"), rec.Volumes, "name", t.Field("spec", "volumes"), warn)
 	for _, key := range rec.Created {
 		if k, ok := strings.CutPrefix(key, "spec."); ok {
-			restoreCreated(p.spec, k)
+			restorePrior(p.spec, k, yaml.SequenceNode)
 		}
 	}
 	tr.restoreAnnotations(p, rec)
 	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
 		if key := rec.Created[i]; !strings.HasPrefix(key, "spec.") {
-			restoreMetadata(t.Node, key)
+			restorePrior(t.Node, key, yaml.MappingNode)
 		}
 	}
 	return true, false
@@ -131,33 +131,15 @@ func restoreMerge(env *yaml.Node, m mergeRecord, field string, warn warnFunc) {
 	}
 }
 
-// restoreCreated puts back what was under key in m before a render created the list there.
-func restoreCreated(m *yaml.Node, note string) {
-	key, before, _ := strings.Cut(note, "=")
-	s := yamltree.Get(m, key)
-	if s == nil || s.Kind != yaml.SequenceNode || len(s.Content) > 0 {
-		return // the user has entries there now
-	}
-	switch before {
-	case "":
-		deleteKey(m, key)
-	case "null":
-		yamltree.Set(m, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull})
-	case "[]":
-		s.Style |= yaml.FlowStyle
-	}
-}
-
-// restoreMetadata puts back the template's metadata and annotations maps as they were.
-func restoreMetadata(tpl *yaml.Node, note string) {
+// restorePrior puts back what was at the dotted path under m before a render created or
+// restyled the list or map (of kind) there, as priorState noted it; not when it holds entries now.
+func restorePrior(m *yaml.Node, note string, kind yaml.Kind) {
 	path, before, _ := strings.Cut(note, "=")
-	parent, key := tpl, path
-	if p, k, nested := strings.Cut(path, "."); nested {
-		parent, key = yamltree.Get(tpl, p), k
-	}
-	m := yamltree.Get(parent, key)
-	if m == nil || m.Kind != yaml.MappingNode || len(m.Content) > 0 {
-		return
+	keys := strings.Split(path, ".")
+	parent, key := yamltree.Path(m, keys[:len(keys)-1]...), keys[len(keys)-1]
+	n := yamltree.Get(parent, key)
+	if n == nil || n.Kind != kind || len(n.Content) > 0 {
+		return // the user has entries there now
 	}
 	switch before {
 	case "":
@@ -165,7 +147,7 @@ func restoreMetadata(tpl *yaml.Node, note string) {
 	case "null":
 		yamltree.Set(parent, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull})
 	case "[]":
-		m.Style |= yaml.FlowStyle
+		n.Style |= yaml.FlowStyle
 	}
 }
 
