@@ -24,6 +24,9 @@ type pod struct {
 	changed    bool
 	// rec is what the renders added, the record of earlier ones included.
 	rec record
+	// shares and mergedKeys are what this render unshared, for the record (noteShares).
+	shares     []shareRecord
+	mergedKeys []string
 	// choice is the libraries chosen for the template (injected now or before), and skipped why
 	// none were injected when some were chosen: both for the explanation.
 	choice  libraryChoice
@@ -151,11 +154,23 @@ func loadContainer(n *yaml.Node, field string, init bool) (*container, []*podtem
 // editablePod makes the template's aliased parts its own and loads it; the problems that keep
 // it from being edited are reported, and returned.
 func (tr *Transformer) editablePod(t *podtemplate.Template, rs *krm.Results) (*pod, []*podtemplate.FieldError) {
-	if tree := t.Object.Tree; tree != nil && tree.HasAliases() {
+	return tr.checkedPod(t, rs, true)
+}
+
+// checkedPod loads the template, its aliased parts made its own first when own is set; the
+// problems that keep it from being edited are reported, and returned. A template only read is
+// not owned: owning takes anchors off, which other users of them would notice.
+func (tr *Transformer) checkedPod(t *podtemplate.Template, rs *krm.Results, own bool) (*pod, []*podtemplate.FieldError) {
+	tree := t.Object.Tree
+	if own && tree != nil && tree.HasAliases() {
+		tree.TakeUnshared() // another template's
 		t.Own(tree)
 		ownPod(t, tree)
 	}
 	p, errs := tr.loadPod(t)
+	if p != nil {
+		p.noteShares()
+	}
 	for _, e := range errs {
 		report(rs, t.Object, e)
 	}

@@ -28,6 +28,10 @@ type record struct {
 	// Created lists the keys the renders created ("spec.volumes"), with what was there before:
 	// nothing, "=null" or "=[]" (an empty flow list or map).
 	Created []string `json:"created,omitempty"`
+	// Shares are the anchors whose aliases renders made copies of, and MergedKeys the keys a map
+	// took as its own from its merge key (JSON pointers): removal shares them again.
+	Shares     []shareRecord `json:"shares,omitempty"`
+	MergedKeys []string      `json:"mergedKeys,omitempty"`
 }
 
 type containerRecord struct {
@@ -61,9 +65,13 @@ func (p *pod) readRecord() (*record, error) {
 	return &r, nil
 }
 
+// json is the record as written: "<<" stays readable, not escaped for HTML.
 func (r *record) json() string {
-	b, _ := json.Marshal(r) // a struct of strings: nothing can fail
-	return string(b)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(r) // a struct of strings: nothing can fail
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // container is the record of c, created on first use.

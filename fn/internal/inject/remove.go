@@ -22,7 +22,12 @@ import (
 func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) (changed, orphan bool) {
 	o := t.Object
 	warn := func(field, format string, args ...any) { rs.Warningf(o, field, format, args...) }
-	p, _ := tr.editablePod(t, rs)
+	recorded, err := t.Annotation(AnnotationRecord)
+	if err != nil {
+		report(rs, o, err)
+		return false, false
+	}
+	p, _ := tr.checkedPod(t, rs, recorded.Found)
 	if p == nil {
 		return false, false
 	}
@@ -62,6 +67,7 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		}
 	}
 	tr.restoreAnnotations(p, rec)
+	tr.queueShares(o, rec)
 	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
 		if key := rec.Created[i]; !strings.HasPrefix(key, "spec.") {
 			restorePrior(t.Node, key, yaml.MappingNode)

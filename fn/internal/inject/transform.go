@@ -9,6 +9,7 @@ import (
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/krm"
 	"inject-datadog/fn/internal/podtemplate"
+	"inject-datadog/fn/internal/yamltree"
 )
 
 // Transformer mutates the pod templates of a ResourceList's items for one configuration.
@@ -21,6 +22,8 @@ type Transformer struct {
 	// mu guards summary: Object may run on several items at once.
 	mu      sync.Mutex
 	summary Summary
+	// pending is the sharing removed templates recorded, per document, until Reshare.
+	pending map[*yamltree.Tree][]pendingShares
 }
 
 // warnFunc reports a warning about a field of the resource at hand.
@@ -55,6 +58,10 @@ func (tr *Transformer) Run(items []*krm.Object) (krm.Results, []bool, Summary) {
 	for i, o := range items {
 		r, ch := tr.Object(o)
 		rs, changed[i] = append(rs, r...), ch
+	}
+	if len(items) > 0 {
+		r, _ := tr.Reshare(items[0].Tree)
+		rs = append(rs, r...)
 	}
 	return rs, changed, tr.Summary()
 }
@@ -271,6 +278,7 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 		if len(p.rec.Annotations) == 0 {
 			p.rec.Annotations = nil
 		}
+		p.recordShares()
 		if err := p.t.SetAnnotation(AnnotationRecord, p.rec.json()); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// Removal shares again what a render had to copy (README "Leaving"): render then remove gives
+// back the input's bytes, for anchors within a template, within a List, and between the items
+// of a ResourceList, whichever side of the sharing was selected.
+func TestRemoveSharesAgain(t *testing.T) {
+	enabled := func(name, containers string) string {
+		return `- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: ` + name + `
+  spec:
+    template:
+      metadata:
+        labels: {admission.datadoghq.com/enabled: "true"}
+      spec:
+        containers:` + containers + "\n"
+	}
+	disabled := func(name, containers string) string {
+		return strings.Replace(enabled(name, containers), `"true"`, `"false"`, 1)
+	}
+	list := `- apiVersion: v1
+  kind: List
+  items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: a}
+    spec:
+      template:
+        metadata:
+          labels: {admission.datadoghq.com/enabled: "true"}
+        spec:
+          containers:
+          - name: app
+            image: app:1
+            env: &env
+            - name: MODE
+              value: "on"
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: b}
+    spec:
+      template:
+        metadata:
+          labels: {admission.datadoghq.com/enabled: "true"}
+        spec:
+          containers:
+          - name: app
+            image: app:1
+            env: *env
+`
+	for name, items := range map[string]string{
+		"both items selected":     enabled("first", " &c\n        - name: app\n          image: app:1") + enabled("second", " *c"),
+		"only the alias selected": disabled("first", " &c\n        - name: app\n          image: app:1") + enabled("second", " *c"),
+		"the items of a List":     list,
+		"an anchor inside a shared node": enabled("nested", "\n        - &app\n          name: app\n          image: app:1\n          env: &env\n          - name: A\n            value: a\n"+
+			"        - <<: *app\n          name: side\n        - name: cron\n          image: app:1\n          env: *env"),
+		"an anchor no alias names": enabled("lonely", "\n        - name: app\n          image: app:1\n          env: &unused\n          - name: A\n            value: a"),
+		"a merge key in another item": disabled("first", "\n        - &base\n          name: app\n          image: app:1\n          env:\n          - name: A\n            value: a") +
+			enabled("second", "\n        - <<: *base\n          name: side"),
+	} {
+		in := resourceList(items, "")
+		rendered, stderr, code := run([]byte(in))
+		if code != 0 {
+			t.Fatalf("%s: the render failed:\n%s", name, stderr)
+		}
+		if !strings.Contains(rendered, `"shares":[{"anchor":`) && !strings.Contains(rendered, `"mergedKeys":["/`) {
+			t.Errorf("%s: the record notes no sharing:\n%s", name, rendered)
+		}
+		if again, _, _ := run([]byte(rendered)); itemsOf(t, again) != itemsOf(t, rendered) {
+			t.Errorf("%s: a second render changed the output:\n%s", name, diffLines(itemsOf(t, rendered), itemsOf(t, again)))
+		}
+		removed, stderr, code := run(withMode(t, rendered, "remove"))
+		if code != 0 || strings.Contains(stderr, "kept") {
+			t.Errorf("%s: remove failed or kept something:\n%s", name, stderr)
+			continue
+		}
+		if want, got := rawItems(t, []byte(in)), rawItems(t, []byte(removed)); want != got {
+			t.Errorf("%s: remove does not give the input back:\n%s", name, diffLines(want, got))
+		}
+	}
+}
+
+// A copy edited since the render stays a copy, with a warning naming it; the rest is shared
+// again, and the data is what the user left.
+func TestRemoveKeepsAnEditedCopy(t *testing.T) {
+	in := resourceList(`- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    template:
+      metadata:
+        labels: {admission.datadoghq.com/enabled: "true"}
+      spec:
+        containers:
+        - name: app
+          image: app:1
+          env: &env
+          - name: LOG_LEVEL
+            value: info
+        - name: worker
+          image: app:1
+          env: *env
+`, "")
+	rendered, _, code := run([]byte(in))
+	if code != 0 {
+		t.Fatal("the render failed")
+	}
+	i := strings.LastIndex(rendered, "value: info")
+	edited := rendered[:i] + "value: debug" + rendered[i+len("value: info"):]
+	removed, stderr, code := run(withMode(t, edited, "remove"))
+	if code != 0 {
+		t.Fatalf("remove failed:\n%s", stderr)
+	}
+	want := "spec.template.spec.containers[1].env: kept as a copy: it no longer holds what &env holds"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	items := itemsOf(t, removed)
+	for _, s := range []string{"env: &env", "value: info", "value: debug"} {
+		if !strings.Contains(items, s) {
+			t.Errorf("the output lacks %q:\n%s", s, items)
+		}
+	}
+	if strings.Contains(items, "*env") || strings.Contains(items, "DD_") {
+		t.Errorf("the edited copy became an alias, or injected variables stayed:\n%s", items)
+	}
+}
