@@ -178,6 +178,9 @@ func ReadItem(text []byte) (*Object, *yaml.Node, error) {
 	if !errors.Is(dec.Decode(&extra), io.EOF) {
 		return nil, nil, errShape
 	}
+	if err := refuseRecursiveAlias(text, &doc); err != nil {
+		return nil, nil, err
+	}
 	if len(doc.Content) == 1 && doc.Content[0].ShortTag() == yaml.NodeTagNull && doc.Content[0].Value == "" &&
 		doc.Content[0].Style == 0 && doc.Content[0].Kind == yaml.ScalarNode {
 		return nil, nil, nil // "---" with nothing after it: an empty document

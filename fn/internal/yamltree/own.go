@@ -216,3 +216,33 @@ func PlainMergeKeys(n *yaml.Node) {
 		PlainMergeKeys(c)
 	}
 }
+
+// RecursiveAlias is the first alias that sits inside the node it names, nil when none does: such
+// a node has no finite value (Kubernetes' readers refuse it), and reading through it would never
+// end.
+func RecursiveAlias(n *yaml.Node) *yaml.Node {
+	open := map[*yaml.Node]bool{}
+	var walk func(*yaml.Node) *yaml.Node
+	walk = func(n *yaml.Node) *yaml.Node {
+		if n == nil {
+			return nil
+		}
+		if n.Kind == yaml.AliasNode {
+			if open[n.Alias] {
+				return n
+			}
+			return nil
+		}
+		if n.Anchor != "" {
+			open[n] = true
+			defer delete(open, n)
+		}
+		for _, c := range n.Content {
+			if r := walk(c); r != nil {
+				return r
+			}
+		}
+		return nil
+	}
+	return walk(n)
+}
