@@ -1,0 +1,330 @@
+package krm
+
+import (
+	"bytes"
+	"testing"
+)
+
+// Each case gives the user's text of an item, go-yaml's text of the item once changed, and the
+// text Restyle must write.
+func TestRestyle(t *testing.T) {
+	for _, c := range []struct {
+		name, ours, theirs, want string
+	}{{
+		name: "comment spacing kept around inserted lines",
+		ours: `metadata:
+  name: web   # the user's spacing
+  namespace: shop
+spec:
+  replicas: 1   # and here
+`,
+		theirs: `metadata:
+  name: web # the user's spacing
+  namespace: shop
+  labels:
+    tier: front
+spec:
+  replicas: 1 # and here
+`,
+		want: `metadata:
+  name: web   # the user's spacing
+  namespace: shop
+  labels:
+    tier: front
+spec:
+  replicas: 1   # and here
+`,
+	}, {
+		name: "flow spacing kept on untouched lines",
+		ours: `metadata: {name: web,   namespace: shop}
+spec:
+  ports: [ {port: 80},   {port: 443} ]
+  selector:
+    app: web
+`,
+		theirs: `metadata: {name: web, namespace: shop}
+spec:
+  ports: [{port: 80}, {port: 443}]
+  selector:
+    app: web
+    tier: front
+`,
+		want: `metadata: {name: web,   namespace: shop}
+spec:
+  ports: [ {port: 80},   {port: 443} ]
+  selector:
+    app: web
+    tier: front
+`,
+	}, {
+		name: "blank lines and comment lines of the user's kept",
+		ours: `apiVersion: v1
+kind: Pod
+
+# the pod's name
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: app:1
+`,
+		theirs: `apiVersion: v1
+kind: Pod
+# the pod's name
+metadata:
+  name: web
+  annotations:
+    a: b
+spec:
+  containers:
+  - name: app
+    image: app:1
+`,
+		want: `apiVersion: v1
+kind: Pod
+
+# the pod's name
+metadata:
+  name: web
+  annotations:
+    a: b
+spec:
+  containers:
+  - name: app
+    image: app:1
+`,
+	}, {
+		name: "a line both sides change is go-yaml's, and so is the whole item",
+		ours: `metadata:
+  name: web   # the user's spacing
+  namespace: shop   # also
+`,
+		theirs: `metadata:
+  name: api # the user's spacing
+  namespace: shop # also
+`,
+		want: `metadata:
+  name: api # the user's spacing
+  namespace: shop # also
+`,
+	}, {
+		name: "an insertion next to a line the user styled is go-yaml's",
+		ours: `metadata:
+  name: web   # the user's spacing
+spec: {}
+`,
+		theirs: `metadata:
+  name: web # the user's spacing
+  namespace: shop
+spec: {}
+`,
+		want: `metadata:
+  name: web # the user's spacing
+  namespace: shop
+spec: {}
+`,
+	}, {
+		name: "four-space indentation against go-yaml's two",
+		ours: `metadata:
+    name: web
+    labels:
+        app: web
+spec:
+    replicas: 1
+`,
+		theirs: `metadata:
+  name: web
+  labels:
+    app: web
+    tier: front
+spec:
+  replicas: 1
+`,
+		want: `metadata:
+  name: web
+  labels:
+    app: web
+    tier: front
+spec:
+  replicas: 1
+`,
+	}, {
+		name: "removal: deleting the inserted lines gives the user's lines back",
+		ours: `metadata:
+  name: web   # the user's spacing
+  namespace: shop
+  labels:
+    tier: front
+spec:
+  ports: [ {port: 80},   {port: 443} ]
+`,
+		theirs: `metadata:
+  name: web # the user's spacing
+  namespace: shop
+spec:
+  ports: [{port: 80}, {port: 443}]
+`,
+		want: `metadata:
+  name: web   # the user's spacing
+  namespace: shop
+spec:
+  ports: [ {port: 80},   {port: 443} ]
+`,
+	}, {
+		name: "the last line without a line break",
+		ours: "metadata:\n  name: web   # c\n  namespace: shop\nspec:\n  replicas: 1",
+		theirs: `metadata:
+  name: web # c
+  namespace: shop
+spec:
+  replicas: 2
+`,
+		want: `metadata:
+  name: web   # c
+  namespace: shop
+spec:
+  replicas: 2
+`,
+	}, {
+		name: "where lines repeat, the change slides away from the user's line",
+		ours: `env:
+- name: A
+  value: x
+- name: A
+  value: x   # the user's
+`,
+		// The diff deletes the middle two lines, next to the user's line; one line up, the
+		// same deletion takes the first entry and leaves the user's line alone.
+		theirs: `env:
+- name: A
+  value: x # the user's
+`,
+		want: `env:
+- name: A
+  value: x   # the user's
+`,
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Restyle([]byte(c.ours), []byte(c.theirs))
+			if string(got) != c.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+// Input in go-yaml's layout, as kustomize and kpt send it, gets go-yaml's text itself back: no
+// merge, no copy.
+func TestRestyleFastPath(t *testing.T) {
+	ours := []byte("metadata:\n  name: web # c\nspec:\n  replicas: 1\n")
+	for _, theirs := range [][]byte{
+		[]byte("metadata:\n  name: web # c\n  labels:\n    a: b\nspec:\n  replicas: 1\n"), // only insertions
+		[]byte("metadata:\n  name: web # c\nspec:\n  replicas: 2\n"),                      // ours is go-yaml's layout
+	} {
+		if got := Restyle(ours, theirs); &got[0] != &theirs[0] || len(got) != len(theirs) {
+			t.Errorf("not theirs itself: %q", got)
+		}
+	}
+}
+
+// A merge whose hunks do not touch can still be wrong YAML: the user's odd indentation around
+// go-yaml's line. It is never written.
+func TestRestyleVerifiesTheMerge(t *testing.T) {
+	ours := []byte("a:\n   b:\n    c: 1\n")
+	theirs := []byte("a:\n  b:\n    c: 1\n  e: 5\n")
+	doc, err := readDocument(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base bytes.Buffer
+	if err := encodeDocument(doc, &base); err != nil {
+		t.Fatal(err)
+	}
+	merged, ok := merge3(base.Bytes(), ours, theirs)
+	if !ok || sameData(merged, theirs) {
+		t.Fatalf("the case no longer needs the check (merged %v): %q", ok, merged)
+	}
+	if got := Restyle(ours, theirs); !bytes.Equal(got, theirs) {
+		t.Errorf("wrote an unverified merge:\n%s", got)
+	}
+	// The same odd indentation, with an insertion that keeps it valid: merged.
+	theirs = []byte("a:\n  b:\n    c: 1\n    d: 2\n")
+	if got, want := string(Restyle(ours, theirs)), "a:\n   b:\n    c: 1\n    d: 2\n"; got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Applying the hunks of lineDiff to a gives b, and no hunk is empty or out of order, on many
+// pseudo-random pairs over a small alphabet (so that lines repeat, as in YAML).
+func TestLineDiff(t *testing.T) {
+	seed := uint32(1)
+	next := func(n int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>16) % n
+	}
+	for round := 0; round < 2000; round++ {
+		a := make([]int32, next(30))
+		for i := range a {
+			a[i] = int32(next(5))
+		}
+		b := append([]int32(nil), a...)
+		for e := next(8); e > 0; e-- {
+			switch i := next(len(b) + 1); {
+			case next(2) == 0 && i < len(b):
+				b = append(b[:i], b[i+1:]...)
+			default:
+				b = append(b[:i], append([]int32{int32(next(5))}, b[i:]...)...)
+			}
+		}
+		hunks, ok := lineDiff(a, b, 1000)
+		if !ok {
+			t.Fatalf("gave up on %v → %v", a, b)
+		}
+		var got []int32
+		pos := 0
+		for _, h := range hunks {
+			if h.a0 < pos || h.a1 < h.a0 || h.b1 < h.b0 || (h.a0 == h.a1 && h.b0 == h.b1) {
+				t.Fatalf("bad hunk %+v after %d in %v", h, pos, hunks)
+			}
+			got = append(got, a[pos:h.a0]...)
+			got = append(got, b[h.b0:h.b1]...)
+			pos = h.a1
+		}
+		got = append(got, a[pos:]...)
+		if !equalIDs(got, b) {
+			t.Fatalf("%v with %v gives %v, not %v", a, hunks, got, b)
+		}
+		// The slides keep the hunks' meaning.
+		others := []hunk{{a0: next(len(a) + 1)}}
+		others[0].a1 = others[0].a0
+		slideApart(hunks, others, a, b)
+		got, pos = got[:0], 0
+		for _, h := range hunks {
+			got = append(got, a[pos:h.a0]...)
+			got = append(got, b[h.b0:h.b1]...)
+			pos = h.a1
+		}
+		if got = append(got, a[pos:]...); !equalIDs(got, b) {
+			t.Fatalf("slid %v gives %v, not %v", hunks, got, b)
+		}
+	}
+	if _, ok := lineDiff([]int32{1, 2, 3, 4}, []int32{5, 6, 7, 8}, 7); ok {
+		t.Errorf("eight edits allowed under a bound of seven")
+	}
+	if h, ok := lineDiff([]int32{1, 2, 3, 4}, []int32{5, 6, 7, 8}, 8); !ok || len(h) != 1 {
+		t.Errorf("eight edits under a bound of eight: %v %v", h, ok)
+	}
+}
+
+func equalIDs(a, b []int32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
