@@ -3,6 +3,8 @@ package krm
 import (
 	"bytes"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Each case gives the user's text of an item, go-yaml's text of the item once changed, and the
@@ -327,4 +329,113 @@ func equalIDs(a, b []int32) bool {
 		}
 	}
 	return true
+}
+
+// FuzzRestyle changes arbitrary items (a key added to one of their maps) and checks Restyle's
+// promises: no panic; text that reads as exactly the changed data; the same text every time;
+// and where the user's lines were kept, removing the key again gives the user's text back.
+func FuzzRestyle(f *testing.F) {
+	f.Add([]byte(styledItem), uint16(3))
+	f.Add([]byte(styledItem), uint16(40))
+	f.Add([]byte("a:\n   b:\n    c: 1\n"), uint16(1))
+	f.Fuzz(func(t *testing.T, ours []byte, at uint16) {
+		if bytes.Contains(ours, []byte(fuzzKey)) {
+			return
+		}
+		doc, err := readDocument(ours)
+		if err != nil || doc == nil {
+			return
+		}
+		var maps []*yaml.Node
+		collectMaps(doc, &maps)
+		m := maps[int(at)%len(maps)]
+		pos := 2 * ((int(at) / len(maps)) % (len(m.Content)/2 + 1))
+		added := []*yaml.Node{{Kind: yaml.ScalarNode, Value: fuzzKey}, {Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Value: "a"}, {Kind: yaml.ScalarNode, Value: "b"}}}}
+		m.Content = append(m.Content[:pos], append(added, m.Content[pos:]...)...)
+		var theirs bytes.Buffer
+		if encodeDocument(doc, &theirs) != nil {
+			return
+		}
+		merged := Restyle(ours, theirs.Bytes())
+		if !sameData(merged, theirs.Bytes()) {
+			t.Fatalf("the text does not read as the changed data:\n%s", merged)
+		}
+		if again := Restyle(ours, theirs.Bytes()); !bytes.Equal(again, merged) {
+			t.Fatalf("two runs differ")
+		}
+		if bytes.Equal(merged, theirs.Bytes()) {
+			return
+		}
+		// The user's lines were kept: removal, written the same way, gives them back.
+		doc, err = readDocument(merged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !dropKey(doc, fuzzKey) {
+			t.Fatalf("the added key is gone")
+		}
+		var removed bytes.Buffer
+		if err := encodeDocument(doc, &removed); err != nil {
+			t.Fatal(err)
+		}
+		back := Restyle(merged, removed.Bytes())
+		want := ours
+		if want[len(want)-1] != '\n' {
+			want = append(want[:len(want):len(want)], '\n')
+		}
+		if !bytes.Equal(back, want) {
+			t.Fatalf("removal does not give the user's text back:\n%s\nrendered:\n%s\nremoved:\n%s", ours, merged, back)
+		}
+	})
+}
+
+const fuzzKey = "added_by_the_fuzz_test"
+
+const styledItem = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web    # spaced
+  namespace: shop
+
+spec:
+  replicas: 2   # two
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: app   # main
+        image: example/app:1
+        ports: [ {containerPort: 80} ]
+        resources:
+          limits: {cpu: 1}
+`
+
+func collectMaps(n *yaml.Node, maps *[]*yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		*maps = append(*maps, n)
+	}
+	for _, c := range n.Content {
+		collectMaps(c, maps)
+	}
+}
+
+func dropKey(n *yaml.Node, key string) bool {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				n.Content = append(n.Content[:i], n.Content[i+2:]...)
+				return true
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if dropKey(c, key) {
+			return true
+		}
+	}
+	return false
 }
