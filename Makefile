@@ -15,7 +15,8 @@ HELM                := $(BIN)/helm
 HELM4               := $(BIN)/helm4/helm
 FUNCTION            := $(BIN)/inject-datadog
 LDFLAGS             := -s -w -X inject-datadog/fn/internal/cli.Version=$(VERSION)
-FUZZ_TARGETS        := FuzzProcess FuzzConfig FuzzSplitPath FuzzStream
+# package:target, the package under fn/internal
+FUZZ_TARGETS        := cli:FuzzProcess cli:FuzzConfig cli:FuzzSplitPath cli:FuzzStream krm:FuzzRestyle
 FUZZTIME            ?= 10m
 CI_FUZZTIME         ?= 20s
 # The image's base: distroless static on Debian 12, nonroot (uid 65532; /etc/passwd also has nobody
@@ -88,11 +89,11 @@ test: build $(KUSTOMIZE) $(KPT) $(HELM) $(HELM4) lint
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
 
 ## fuzz: run each fuzz target for $(FUZZTIME) (make fuzz FUZZTIME=30m); crashers land in
-## fn/internal/cli/testdata/fuzz and stay there as seeds once fixed
+## the package's testdata/fuzz and stay there as seeds once fixed
 fuzz:
 	@for target in $(FUZZ_TARGETS); do \
 	  echo "fuzzing $$target for $(FUZZTIME)"; \
-	  $(GO) test ./fn/internal/cli -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) || exit 1; \
+	  $(GO) test ./fn/internal/$${target%%:*} -run '^$$' -fuzz "^$${target#*:}$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 ## bench: in-process benchmarks, then inject-datadog against a no-op SDK function as whole

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,9 +63,12 @@ func TestPassiveItemSpacing(t *testing.T) {
 			t.Errorf("the output lost %q", want)
 		}
 	}
-	// The mutated item is written again, as go-yaml writes it.
-	if !strings.Contains(string(out), "    name: web # this item is mutated and written again\n") {
-		t.Errorf("the mutated item was not rewritten")
+	// The mutated item keeps its lines that the change did not touch.
+	if !strings.Contains(string(out), "    name: web   # this item is mutated and written again\n") {
+		t.Errorf("the mutated item lost the spacing of a line the change did not touch")
+	}
+	if !strings.Contains(string(out), "          env:\n          - name: DD_INTERNAL_POD_UID\n") {
+		t.Errorf("the mutated item was not changed")
 	}
 }
 
@@ -117,3 +122,95 @@ items:
         - name: app
           image: app:1
 `
+
+// A Deployment as people write it: spacing before comments, a blank line, flow style, none of it
+// next to a line the render adds.
+const styledDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web    # spaced
+  namespace: shop
+
+spec:
+  replicas: 2   # two
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels:
+        admission.datadoghq.com/enabled: "true"
+    spec:
+      containers:
+      - name: app   # main
+        image: example/app:1
+`
+
+// A changed item keeps the user's lines that the change does not touch (README "Untouched items
+// keep their bytes"), on each path that writes a changed item: item by item, the whole
+// document's item-by-item branch, and a plain stream. Removal then gives the input back byte for
+// byte, and render after removal gives the same output.
+func TestChangedItemKeepsUntouchedLines(t *testing.T) {
+	kept := []string{"name: web    # spaced\n", "namespace: shop\n\n", "replicas: 2   # two\n", "- name: app   # main\n"}
+	check := func(name, out string) {
+		t.Helper()
+		for _, want := range kept {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the output lost %q:\n%s", name, want, out)
+			}
+		}
+		if !strings.Contains(out, "DD_AGENT_HOST") {
+			t.Errorf("%s: the Deployment was not rendered:\n%s", name, out)
+		}
+	}
+
+	var items strings.Builder
+	for i, l := range strings.SplitAfter(strings.TrimSuffix(styledDeployment, "\n"), "\n") {
+		switch {
+		case i == 0:
+			items.WriteString("- ")
+		case l != "\n":
+			items.WriteString("  ")
+		}
+		items.WriteString(l)
+	}
+	in := resourceList(items.String()+"\n", "")
+	var whole bytes.Buffer
+	if _, err := processWhole([]byte(in), &whole); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := run([]byte(in))
+	if code != 0 {
+		t.Fatal("render failed")
+	}
+	check("item by item", out)
+	if whole.String() != out {
+		t.Errorf("the whole document's path differs:\n%s", diffLines(out, whole.String()))
+	}
+	removed, stderr, code := run(withMode(t, out, "remove"))
+	if code != 0 {
+		t.Fatalf("remove failed:\n%s", stderr)
+	}
+	if got, want := rawItems(t, []byte(removed)), rawItems(t, []byte(in)); got != want {
+		t.Errorf("remove does not give the items back:\n%s", diffLines(want, got))
+	}
+
+	config := filepath.Join(t.TempDir(), "dd.yaml")
+	if err := os.WriteFile(config, []byte("apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmetadata: {name: f}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stream := "---\n# Source: shop/templates/deployment.yaml\n" + styledDeployment + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web,   namespace: shop}\n"
+	out, stderr, code = runArgs([]string{"--config", config}, stream)
+	if code != 0 {
+		t.Fatalf("stream render failed:\n%s", stderr)
+	}
+	check("stream", out)
+	removed, stderr, code = runArgs([]string{"--remove"}, out)
+	if code != 0 {
+		t.Fatalf("stream remove failed:\n%s", stderr)
+	}
+	if removed != stream {
+		t.Errorf("stream remove does not give the input back:\n%s", diffLines(stream, removed))
+	}
+	if again, _, _ := runArgs([]string{"--config", config}, removed); again != out {
+		t.Errorf("render, remove, render differs:\n%s", diffLines(out, again))
+	}
+}

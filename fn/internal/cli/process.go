@@ -91,14 +91,15 @@ func processWhole(in []byte, w io.Writer) (krm.Results, error) {
 	}
 	if split {
 		var items krm.ItemWriter
-		var tmp bytes.Buffer
+		var tmp, ours bytes.Buffer
 		for i, o := range rl.Items {
 			if rs.HasErrors() || !changed[i] {
 				items.Append(s.Raw(i))
 				continue
 			}
 			var text bytes.Buffer
-			if err := krm.WriteItem(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{o.Node}}, &text, &tmp); err != nil {
+			doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{o.Node}}
+			if err := krm.WriteItem(doc, s.ItemText(i, &ours), &text, &tmp); err != nil {
 				return nil, err
 			}
 			items.Append(text.Bytes())
@@ -172,8 +173,8 @@ type itemSource interface {
 	ItemText(i int, buf *bytes.Buffer) []byte
 	// Raw is item i as it is written back unchanged.
 	Raw(i int) []byte
-	// Encode writes item i, changed, into out; tmp is scratch space.
-	Encode(i int, doc *yaml.Node, out, tmp *bytes.Buffer) error
+	// Encode writes item i, changed, into out; tmp and text are scratch space.
+	Encode(i int, doc *yaml.Node, out, tmp, text *bytes.Buffer) error
 	// File is where item i comes from, when its annotations cannot say.
 	File(i int) *fn.File
 	// EncodesAlone reports whether item i, changed, can be written on its own.
@@ -346,7 +347,7 @@ func mutateItem(src itemSource, tr *inject.Transformer, check bool, i int, text,
 			return itemResult{failed: true}
 		}
 		var out bytes.Buffer
-		if err := src.Encode(i, doc, &out, tmp); err != nil {
+		if err := src.Encode(i, doc, &out, tmp, text); err != nil {
 			return itemResult{failed: true}
 		}
 		r.text = out.Bytes()

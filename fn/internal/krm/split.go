@@ -167,28 +167,38 @@ func (s *Split) ItemText(i int, buf *bytes.Buffer) []byte {
 // Trailing text after the item ("- {}0") is refused too: yaml.Unmarshal would read the first
 // document and drop the rest, where the whole ResourceList would not parse.
 func ReadItem(text []byte) (*Object, *yaml.Node, error) {
+	doc, err := readDocument(text)
+	if doc == nil || err != nil {
+		return nil, nil, err
+	}
+	return &Object{Node: doc.Content[0], Tree: yamltree.NewTree(doc)}, doc, nil
+}
+
+// readDocument is ReadItem's parse: the document node, whose one child is a mapping; nil for an
+// empty document.
+func readDocument(text []byte) (*yaml.Node, error) {
 	var doc, extra yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nil, nil
+			return nil, nil
 		}
-		return nil, nil, err
+		return nil, err
 	}
 	if !errors.Is(dec.Decode(&extra), io.EOF) {
-		return nil, nil, errShape
+		return nil, errShape
 	}
 	if err := refuseRecursiveAlias(text, &doc); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if len(doc.Content) == 1 && doc.Content[0].ShortTag() == yaml.NodeTagNull && doc.Content[0].Value == "" &&
 		doc.Content[0].Style == 0 && doc.Content[0].Kind == yaml.ScalarNode {
-		return nil, nil, nil // "---" with nothing after it: an empty document
+		return nil, nil // "---" with nothing after it: an empty document
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, nil, errShape
+		return nil, errShape
 	}
-	return &Object{Node: doc.Content[0], Tree: yamltree.NewTree(&doc)}, &doc, nil
+	return &doc, nil
 }
 
 // MayHoldNamespace is the byte search that spares parsing most items in the pre-pass for
@@ -215,9 +225,10 @@ func (s *Split) EncodesAlone(i int) bool { return !s.footComment[i] }
 // File is nil: an item of a ResourceList says where it comes from in its annotations.
 func (s *Split) File(int) *fn.File { return nil }
 
-// Encode writes item i, changed, as WriteItem does.
-func (s *Split) Encode(_ int, doc *yaml.Node, out, tmp *bytes.Buffer) error {
-	return WriteItem(doc, out, tmp)
+// Encode writes item i, changed, as WriteItem does, keeping the item's own lines where the
+// change leaves them; tmp and text are scratch space.
+func (s *Split) Encode(i int, doc *yaml.Node, out, tmp, text *bytes.Buffer) error {
+	return WriteItem(doc, s.ItemText(i, text), out, tmp)
 }
 
 // ItemWriter collects the written items in order. It keeps the text in chunks, so that a large
@@ -243,20 +254,16 @@ func (w *ItemWriter) Append(b []byte) {
 
 var dash, indent = []byte("- "), []byte("  ")
 
-// WriteItem writes one item (its document node) into out as the whole-document encoder would
-// write it inside "items:": as a document of its own, shifted right and marked with "- ". tmp is
-// scratch space.
-func WriteItem(doc *yaml.Node, out, tmp *bytes.Buffer) error {
+// WriteItem writes one changed item (its document node) into out as the whole-document encoder
+// would write it inside "items:": as a document of its own, shifted right and marked with "- ".
+// ours is the item's text as read (ItemText), whose lines Restyle keeps where the change leaves
+// them; nil writes go-yaml's layout. tmp is scratch space.
+func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer) error {
 	tmp.Reset()
-	yamltree.PlainMergeKeys(doc)
-	enc := yaml.NewEncoder(tmp)
-	if err := enc.Encode(doc); err != nil {
+	if err := encodeDocument(doc, tmp); err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("writing an item: %w", err)
-	}
-	text := tmp.Bytes()
+	text := Restyle(ours, tmp.Bytes())
 	for i := 0; i < len(text); {
 		l := lineAt(text, i)
 		switch {

@@ -5,8 +5,6 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-
-	"inject-datadog/fn/internal/yamltree"
 )
 
 // Stream is a plain YAML stream of objects ("---"-separated documents), as kubectl, Helm and
@@ -53,29 +51,30 @@ func (s *Stream) ItemText(i int, _ *bytes.Buffer) []byte { return s.Raw(i) }
 func (s *Stream) Raw(i int) []byte { return s.in[s.docs[i][0]:s.docs[i][1]] }
 
 // Encode writes document i, changed: its separator line as it came (when it holds nothing but
-// the separator and a comment), then the document.
-func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp *bytes.Buffer) error {
+// the separator and a comment), then the document, keeping its own lines where the change leaves
+// them (Restyle). tmp is scratch space.
+func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error {
 	raw := s.Raw(i)
+	ours := raw
 	if l := lineAt(raw, 0); isSeparator(l) {
+		ours = raw[len(l):]
 		if rest := bytes.TrimSpace(l[3:]); len(rest) == 0 || rest[0] == '#' {
 			out.Write(l)
 			if l[len(l)-1] != '\n' {
 				out.WriteByte('\n')
 			}
 		} else {
+			// Content on the separator line ("--- {a: b}"): the document's lines alone are not
+			// the user's whole text, so go-yaml writes it all.
 			out.WriteString("---\n")
+			ours = nil
 		}
 	}
 	tmp.Reset()
-	yamltree.PlainMergeKeys(doc)
-	enc := yaml.NewEncoder(tmp)
-	if err := enc.Encode(doc); err != nil {
+	if err := encodeDocument(doc, tmp); err != nil {
 		return err
 	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	out.Write(tmp.Bytes())
+	out.Write(Restyle(ours, tmp.Bytes()))
 	return nil
 }
 

@@ -1,0 +1,241 @@
+package krm
+
+import (
+	"bytes"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// A changed item keeps the user's lines where the change does not touch them (README "Untouched
+// items keep their bytes"): render output is reviewed as a diff, and removal, itself a change,
+// gives the user's bytes back only if render kept them. go-yaml writes a whole document in its
+// own layout, so its text for the changed item (theirs) is merged, line by line, with the user's
+// text (ours), against go-yaml's text for the item as read (base): what differs between base and
+// ours is the user's layout, what differs between base and theirs is the change.
+
+// maxEdits bounds each line diff: an item further from go-yaml's layout than that is written in
+// go-yaml's layout, as is any item whose merge is not certain.
+const maxEdits = 1000
+
+// Restyle returns the text to write for an item the run changed: theirs, go-yaml's encoding of
+// the changed item, with the lines of ours, the item's text as read, wherever the change leaves
+// them alone. Both are documents of their own, without a separator line. It returns theirs itself
+// when every line of ours is already in it (the input was in go-yaml's layout, as kustomize and
+// kpt write it), and whenever the merge is not certain: the two sides' changes touch, or the
+// merged text would not read back as exactly the data of theirs.
+func Restyle(ours, theirs []byte) []byte {
+	if len(ours) == 0 || bytes.Equal(ours, theirs) {
+		return theirs
+	}
+	if ours[len(ours)-1] != '\n' {
+		// The last item of the input may end without a line break; go-yaml ends every line.
+		ours = append(ours[:len(ours):len(ours)], '\n')
+	}
+	if linesWithin(ours, theirs) {
+		return theirs
+	}
+	doc, err := readDocument(ours)
+	if err != nil || doc == nil {
+		return theirs
+	}
+	var base bytes.Buffer
+	if encodeDocument(doc, &base) != nil || bytes.Equal(base.Bytes(), ours) {
+		return theirs
+	}
+	merged, ok := merge3(base.Bytes(), ours, theirs)
+	if !ok || !sameData(merged, theirs) {
+		return theirs
+	}
+	return merged
+}
+
+// encodeDocument writes doc the one way every changed item is written: merge keys as "<<:", as
+// people write them, and kyaml's encoder settings, as kustomize writes.
+func encodeDocument(doc *yaml.Node, w *bytes.Buffer) error {
+	yamltree.PlainMergeKeys(doc)
+	enc := yaml.NewEncoder(w)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// linesWithin reports whether every line of a is a line of b, in order: the change only added
+// lines, so b loses nothing the user wrote.
+func linesWithin(a, b []byte) bool {
+	i, j := 0, 0
+	for i < len(a) {
+		la := lineAt(a, i)
+		for {
+			if j >= len(b) {
+				return false
+			}
+			lb := lineAt(b, j)
+			j += len(lb)
+			if bytes.Equal(la, lb) {
+				break
+			}
+		}
+		i += len(la)
+	}
+	return true
+}
+
+// merge3 applies both base→ours and base→theirs to base, or returns false when a hunk of one
+// overlaps or touches a hunk of the other: then which comes first, or whether the user's line
+// still means the same next to the new one, is not certain.
+func merge3(base, ours, theirs []byte) ([]byte, bool) {
+	ids := lineIDs{}
+	bl, ol, tl := splitLines(base), splitLines(ours), splitLines(theirs)
+	b, o, t := ids.of(bl), ids.of(ol), ids.of(tl)
+	mine, ok := lineDiff(b, o, maxEdits)
+	if !ok {
+		return nil, false
+	}
+	change, ok := lineDiff(b, t, maxEdits)
+	if !ok {
+		return nil, false
+	}
+	// Where lines repeat, a hunk that only adds or only deletes could as well sit a few lines up
+	// or down; the diff picks one place, and where that place touches the other side, another
+	// one may not. Render and remove then find the same places whichever way the diff leaned.
+	slideApart(change, mine, b, t)
+	slideApart(mine, change, b, o)
+
+	out := make([]byte, 0, len(theirs)+len(ours)-len(base)+64)
+	pos, i, j := 0, 0, 0
+	for i < len(mine) || j < len(change) {
+		var h hunk
+		var side [][]byte
+		switch {
+		case i < len(mine) && j < len(change) && touch(mine[i], change[j]):
+			return nil, false
+		case j == len(change) || (i < len(mine) && mine[i].a0 < change[j].a0):
+			h, side = mine[i], ol
+			i++
+		default:
+			h, side = change[j], tl
+			j++
+		}
+		for _, l := range bl[pos:h.a0] {
+			out = append(out, l...)
+		}
+		for _, l := range side[h.b0:h.b1] {
+			out = append(out, l...)
+		}
+		pos = h.a1
+	}
+	for _, l := range bl[pos:] {
+		out = append(out, l...)
+	}
+	return out, true
+}
+
+// touch reports hunks whose base lines overlap or meet: an insertion at the edge of the other's
+// lines, two insertions at one place, two hunks side by side.
+func touch(x, y hunk) bool { return x.a0 <= y.a1 && y.a0 <= x.a1 }
+
+// slideApart moves each hunk of hs (base → side) that touches a hunk of others, and only adds
+// or only deletes lines, to the nearest equivalent place where it touches none, if there is one.
+func slideApart(hs, others []hunk, base, side []int32) {
+	for i := range hs {
+		if !touchesAny(hs[i], others) {
+			continue
+		}
+		lo, hi := hunk{}, hunk{a0: len(base), a1: len(base), b0: len(side), b1: len(side)}
+		if i > 0 {
+			lo = hs[i-1]
+		}
+		if i+1 < len(hs) {
+			hi = hs[i+1]
+		}
+		up, down := hs[i], hs[i]
+		for {
+			upOK := slideUp(&up, lo, base, side)
+			if upOK && !touchesAny(up, others) {
+				hs[i] = up
+				break
+			}
+			downOK := slideDown(&down, hi, base, side)
+			if downOK && !touchesAny(down, others) {
+				hs[i] = down
+				break
+			}
+			if !upOK && !downOK {
+				break
+			}
+		}
+	}
+}
+
+func touchesAny(h hunk, others []hunk) bool {
+	for _, o := range others {
+		if touch(h, o) {
+			return true
+		}
+	}
+	return false
+}
+
+// slideUp moves a hunk that only adds or only deletes one line up, when the line above it, which
+// both sides share, equals the hunk's last line; prev is the hunk before it on the same side.
+func slideUp(h *hunk, prev hunk, base, side []int32) bool {
+	if h.a0 <= prev.a1 || h.b0 <= prev.b1 {
+		return false
+	}
+	switch {
+	case h.a0 == h.a1 && side[h.b0-1] == side[h.b1-1]:
+	case h.b0 == h.b1 && base[h.a0-1] == base[h.a1-1]:
+	default:
+		return false
+	}
+	h.a0, h.a1, h.b0, h.b1 = h.a0-1, h.a1-1, h.b0-1, h.b1-1
+	return true
+}
+
+// slideDown is slideUp's mirror; next is the hunk after h on the same side.
+func slideDown(h *hunk, next hunk, base, side []int32) bool {
+	if h.a1 >= next.a0 || h.b1 >= next.b0 {
+		return false
+	}
+	switch {
+	case h.a0 == h.a1 && side[h.b0] == side[h.b1]:
+	case h.b0 == h.b1 && base[h.a0] == base[h.a1]:
+	default:
+		return false
+	}
+	h.a0, h.a1, h.b0, h.b1 = h.a0+1, h.a1+1, h.b0+1, h.b1+1
+	return true
+}
+
+// sameData reports whether merged reads as one mapping, as ReadItem accepts it, with exactly the
+// data of theirs: the same nodes, tags, values, anchors and aliases, in the same order. Style,
+// comments and spacing may differ; those are the user's.
+func sameData(merged, theirs []byte) bool {
+	m, err := readDocument(merged)
+	if err != nil || m == nil {
+		return false
+	}
+	t, err := readDocument(theirs)
+	if err != nil || t == nil {
+		return false
+	}
+	return sameNode(m, t)
+}
+
+func sameNode(a, b *yaml.Node) bool {
+	if a.Kind != b.Kind || a.Anchor != b.Anchor || a.ShortTag() != b.ShortTag() || len(a.Content) != len(b.Content) {
+		return false
+	}
+	if (a.Kind == yaml.ScalarNode || a.Kind == yaml.AliasNode) && a.Value != b.Value {
+		return false
+	}
+	for i := range a.Content {
+		if !sameNode(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,441 @@
+package krm
+
+import (
+	"bytes"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Each case gives the user's text of an item, go-yaml's text of the item once changed, and the
+// text Restyle must write.
+func TestRestyle(t *testing.T) {
+	for _, c := range []struct {
+		name, ours, theirs, want string
+	}{{
+		name: "comment spacing kept around inserted lines",
+		ours: `metadata:
+  name: web   # the user's spacing
+  namespace: shop
+spec:
+  replicas: 1   # and here
+`,
+		theirs: `metadata:
+  name: web # the user's spacing
+  namespace: shop
+  labels:
+    tier: front
+spec:
+  replicas: 1 # and here
+`,
+		want: `metadata:
+  name: web   # the user's spacing
+  namespace: shop
+  labels:
+    tier: front
+spec:
+  replicas: 1   # and here
+`,
+	}, {
+		name: "flow spacing kept on untouched lines",
+		ours: `metadata: {name: web,   namespace: shop}
+spec:
+  ports: [ {port: 80},   {port: 443} ]
+  selector:
+    app: web
+`,
+		theirs: `metadata: {name: web, namespace: shop}
+spec:
+  ports: [{port: 80}, {port: 443}]
+  selector:
+    app: web
+    tier: front
+`,
+		want: `metadata: {name: web,   namespace: shop}
+spec:
+  ports: [ {port: 80},   {port: 443} ]
+  selector:
+    app: web
+    tier: front
+`,
+	}, {
+		name: "blank lines and comment lines of the user's kept",
+		ours: `apiVersion: v1
+kind: Pod
+
+# the pod's name
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: app:1
+`,
+		theirs: `apiVersion: v1
+kind: Pod
+# the pod's name
+metadata:
+  name: web
+  annotations:
+    a: b
+spec:
+  containers:
+  - name: app
+    image: app:1
+`,
+		want: `apiVersion: v1
+kind: Pod
+
+# the pod's name
+metadata:
+  name: web
+  annotations:
+    a: b
+spec:
+  containers:
+  - name: app
+    image: app:1
+`,
+	}, {
+		name: "a line both sides change is go-yaml's, and so is the whole item",
+		ours: `metadata:
+  name: web   # the user's spacing
+  namespace: shop   # also
+`,
+		theirs: `metadata:
+  name: api # the user's spacing
+  namespace: shop # also
+`,
+		want: `metadata:
+  name: api # the user's spacing
+  namespace: shop # also
+`,
+	}, {
+		name: "an insertion next to a line the user styled is go-yaml's",
+		ours: `metadata:
+  name: web   # the user's spacing
+spec: {}
+`,
+		theirs: `metadata:
+  name: web # the user's spacing
+  namespace: shop
+spec: {}
+`,
+		want: `metadata:
+  name: web # the user's spacing
+  namespace: shop
+spec: {}
+`,
+	}, {
+		name: "four-space indentation against go-yaml's two",
+		ours: `metadata:
+    name: web
+    labels:
+        app: web
+spec:
+    replicas: 1
+`,
+		theirs: `metadata:
+  name: web
+  labels:
+    app: web
+    tier: front
+spec:
+  replicas: 1
+`,
+		want: `metadata:
+  name: web
+  labels:
+    app: web
+    tier: front
+spec:
+  replicas: 1
+`,
+	}, {
+		name: "removal: deleting the inserted lines gives the user's lines back",
+		ours: `metadata:
+  name: web   # the user's spacing
+  namespace: shop
+  labels:
+    tier: front
+spec:
+  ports: [ {port: 80},   {port: 443} ]
+`,
+		theirs: `metadata:
+  name: web # the user's spacing
+  namespace: shop
+spec:
+  ports: [{port: 80}, {port: 443}]
+`,
+		want: `metadata:
+  name: web   # the user's spacing
+  namespace: shop
+spec:
+  ports: [ {port: 80},   {port: 443} ]
+`,
+	}, {
+		name: "the last line without a line break",
+		ours: "metadata:\n  name: web   # c\n  namespace: shop\nspec:\n  replicas: 1",
+		theirs: `metadata:
+  name: web # c
+  namespace: shop
+spec:
+  replicas: 2
+`,
+		want: `metadata:
+  name: web   # c
+  namespace: shop
+spec:
+  replicas: 2
+`,
+	}, {
+		name: "where lines repeat, the change slides away from the user's line",
+		ours: `env:
+- name: A
+  value: x
+- name: A
+  value: x   # the user's
+`,
+		// The diff deletes the middle two lines, next to the user's line; one line up, the
+		// same deletion takes the first entry and leaves the user's line alone.
+		theirs: `env:
+- name: A
+  value: x # the user's
+`,
+		want: `env:
+- name: A
+  value: x   # the user's
+`,
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Restyle([]byte(c.ours), []byte(c.theirs))
+			if string(got) != c.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+// Input in go-yaml's layout, as kustomize and kpt send it, gets go-yaml's text itself back: no
+// merge, no copy.
+func TestRestyleFastPath(t *testing.T) {
+	ours := []byte("metadata:\n  name: web # c\nspec:\n  replicas: 1\n")
+	for _, theirs := range [][]byte{
+		[]byte("metadata:\n  name: web # c\n  labels:\n    a: b\nspec:\n  replicas: 1\n"), // only insertions
+		[]byte("metadata:\n  name: web # c\nspec:\n  replicas: 2\n"),                      // ours is go-yaml's layout
+	} {
+		if got := Restyle(ours, theirs); &got[0] != &theirs[0] || len(got) != len(theirs) {
+			t.Errorf("not theirs itself: %q", got)
+		}
+	}
+}
+
+// A merge whose hunks do not touch can still be wrong YAML: the user's odd indentation around
+// go-yaml's line. It is never written.
+func TestRestyleVerifiesTheMerge(t *testing.T) {
+	ours := []byte("a:\n   b:\n    c: 1\n")
+	theirs := []byte("a:\n  b:\n    c: 1\n  e: 5\n")
+	doc, err := readDocument(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base bytes.Buffer
+	if err := encodeDocument(doc, &base); err != nil {
+		t.Fatal(err)
+	}
+	merged, ok := merge3(base.Bytes(), ours, theirs)
+	if !ok || sameData(merged, theirs) {
+		t.Fatalf("the case no longer needs the check (merged %v): %q", ok, merged)
+	}
+	if got := Restyle(ours, theirs); !bytes.Equal(got, theirs) {
+		t.Errorf("wrote an unverified merge:\n%s", got)
+	}
+	// The same odd indentation, with an insertion that keeps it valid: merged.
+	theirs = []byte("a:\n  b:\n    c: 1\n    d: 2\n")
+	if got, want := string(Restyle(ours, theirs)), "a:\n   b:\n    c: 1\n    d: 2\n"; got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Applying the hunks of lineDiff to a gives b, and no hunk is empty or out of order, on many
+// pseudo-random pairs over a small alphabet (so that lines repeat, as in YAML).
+func TestLineDiff(t *testing.T) {
+	seed := uint32(1)
+	next := func(n int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>16) % n
+	}
+	for round := 0; round < 2000; round++ {
+		a := make([]int32, next(30))
+		for i := range a {
+			a[i] = int32(next(5))
+		}
+		b := append([]int32(nil), a...)
+		for e := next(8); e > 0; e-- {
+			switch i := next(len(b) + 1); {
+			case next(2) == 0 && i < len(b):
+				b = append(b[:i], b[i+1:]...)
+			default:
+				b = append(b[:i], append([]int32{int32(next(5))}, b[i:]...)...)
+			}
+		}
+		hunks, ok := lineDiff(a, b, 1000)
+		if !ok {
+			t.Fatalf("gave up on %v → %v", a, b)
+		}
+		var got []int32
+		pos := 0
+		for _, h := range hunks {
+			if h.a0 < pos || h.a1 < h.a0 || h.b1 < h.b0 || (h.a0 == h.a1 && h.b0 == h.b1) {
+				t.Fatalf("bad hunk %+v after %d in %v", h, pos, hunks)
+			}
+			got = append(got, a[pos:h.a0]...)
+			got = append(got, b[h.b0:h.b1]...)
+			pos = h.a1
+		}
+		got = append(got, a[pos:]...)
+		if !equalIDs(got, b) {
+			t.Fatalf("%v with %v gives %v, not %v", a, hunks, got, b)
+		}
+		// The slides keep the hunks' meaning.
+		others := []hunk{{a0: next(len(a) + 1)}}
+		others[0].a1 = others[0].a0
+		slideApart(hunks, others, a, b)
+		got, pos = got[:0], 0
+		for _, h := range hunks {
+			got = append(got, a[pos:h.a0]...)
+			got = append(got, b[h.b0:h.b1]...)
+			pos = h.a1
+		}
+		if got = append(got, a[pos:]...); !equalIDs(got, b) {
+			t.Fatalf("slid %v gives %v, not %v", hunks, got, b)
+		}
+	}
+	if _, ok := lineDiff([]int32{1, 2, 3, 4}, []int32{5, 6, 7, 8}, 7); ok {
+		t.Errorf("eight edits allowed under a bound of seven")
+	}
+	if h, ok := lineDiff([]int32{1, 2, 3, 4}, []int32{5, 6, 7, 8}, 8); !ok || len(h) != 1 {
+		t.Errorf("eight edits under a bound of eight: %v %v", h, ok)
+	}
+}
+
+func equalIDs(a, b []int32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzRestyle changes arbitrary items (a key added to one of their maps) and checks Restyle's
+// promises: no panic; text that reads as exactly the changed data; the same text every time;
+// and where the user's lines were kept, removing the key again gives the user's text back.
+func FuzzRestyle(f *testing.F) {
+	f.Add([]byte(styledItem), uint16(3))
+	f.Add([]byte(styledItem), uint16(40))
+	f.Add([]byte("a:\n   b:\n    c: 1\n"), uint16(1))
+	f.Fuzz(func(t *testing.T, ours []byte, at uint16) {
+		if bytes.Contains(ours, []byte(fuzzKey)) {
+			return
+		}
+		doc, err := readDocument(ours)
+		if err != nil || doc == nil {
+			return
+		}
+		var maps []*yaml.Node
+		collectMaps(doc, &maps)
+		m := maps[int(at)%len(maps)]
+		pos := 2 * ((int(at) / len(maps)) % (len(m.Content)/2 + 1))
+		added := []*yaml.Node{{Kind: yaml.ScalarNode, Value: fuzzKey}, {Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Value: "a"}, {Kind: yaml.ScalarNode, Value: "b"}}}}
+		m.Content = append(m.Content[:pos], append(added, m.Content[pos:]...)...)
+		var theirs bytes.Buffer
+		if encodeDocument(doc, &theirs) != nil {
+			return
+		}
+		merged := Restyle(ours, theirs.Bytes())
+		if !sameData(merged, theirs.Bytes()) {
+			t.Fatalf("the text does not read as the changed data:\n%s", merged)
+		}
+		if again := Restyle(ours, theirs.Bytes()); !bytes.Equal(again, merged) {
+			t.Fatalf("two runs differ")
+		}
+		if bytes.Equal(merged, theirs.Bytes()) {
+			return
+		}
+		// The user's lines were kept: removal, written the same way, gives them back.
+		doc, err = readDocument(merged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !dropKey(doc, fuzzKey) {
+			t.Fatalf("the added key is gone")
+		}
+		var removed bytes.Buffer
+		if err := encodeDocument(doc, &removed); err != nil {
+			t.Fatal(err)
+		}
+		back := Restyle(merged, removed.Bytes())
+		want := ours
+		if want[len(want)-1] != '\n' {
+			want = append(want[:len(want):len(want)], '\n')
+		}
+		if !bytes.Equal(back, want) {
+			t.Fatalf("removal does not give the user's text back:\n%s\nrendered:\n%s\nremoved:\n%s", ours, merged, back)
+		}
+	})
+}
+
+const fuzzKey = "added_by_the_fuzz_test"
+
+const styledItem = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web    # spaced
+  namespace: shop
+
+spec:
+  replicas: 2   # two
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: app   # main
+        image: example/app:1
+        ports: [ {containerPort: 80} ]
+        resources:
+          limits: {cpu: 1}
+`
+
+func collectMaps(n *yaml.Node, maps *[]*yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		*maps = append(*maps, n)
+	}
+	for _, c := range n.Content {
+		collectMaps(c, maps)
+	}
+}
+
+func dropKey(n *yaml.Node, key string) bool {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				n.Content = append(n.Content[:i], n.Content[i+2:]...)
+				return true
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if dropKey(c, key) {
+			return true
+		}
+	}
+	return false
+}
