@@ -41,7 +41,7 @@ func Restyle(ours, theirs []byte) []byte {
 		return theirs
 	}
 	var base bytes.Buffer
-	if encodeDocument(doc, &base) != nil || bytes.Equal(base.Bytes(), ours) {
+	if encodeDocument(doc, &base, WideSequences(ours)) != nil || bytes.Equal(base.Bytes(), ours) {
 		return theirs
 	}
 	merged, ok := merge3(base.Bytes(), ours, theirs)
@@ -52,14 +52,49 @@ func Restyle(ours, theirs []byte) []byte {
 }
 
 // encodeDocument writes doc the one way every changed item is written: merge keys as "<<:", as
-// people write them, and kyaml's encoder settings, as kustomize writes.
-func encodeDocument(doc *yaml.Node, w *bytes.Buffer) error {
+// people write them, and kyaml's encoder settings, as kustomize writes; lists indented under
+// their key when wide is set (WideSequences), so that the user's lines and go-yaml's agree.
+func encodeDocument(doc *yaml.Node, w *bytes.Buffer, wide bool) error {
 	yamltree.PlainMergeKeys(doc)
-	enc := yaml.NewEncoder(w)
+	style := yaml.CompactSequenceStyle
+	if wide {
+		style = yaml.WideSequenceStyle
+	}
+	enc := yaml.NewEncoderWithOptions(w, &yaml.EncoderOptions{SeqIndent: style})
 	if err := enc.Encode(doc); err != nil {
 		return err
 	}
 	return enc.Close()
+}
+
+// WideSequences reports text whose first block list is indented under its key ("key:\n  - a",
+// as Helm charts and many hand-written manifests are), where go-yaml would write it level with
+// the key ("key:\n- a").
+func WideSequences(text []byte) bool {
+	keyIndent := -1 // the indentation of the last line that ends with a key, -1 when the last line does not
+	for i := 0; i < len(text); {
+		l := lineAt(text, i)
+		i += len(l)
+		t := bytes.TrimRight(l, " \t\r\n")
+		body := bytes.TrimLeft(t, " ")
+		indent := len(t) - len(body)
+		switch {
+		case len(body) == 0 || body[0] == '#':
+			continue
+		case keyIndent >= 0 && (bytes.HasPrefix(body, []byte("- ")) || len(body) == 1 && body[0] == '-'):
+			if indent == keyIndent+2 {
+				return true
+			}
+			if indent == keyIndent {
+				return false
+			}
+		}
+		keyIndent = -1
+		if body[len(body)-1] == ':' && body[0] != '-' && bytes.Count(body, []byte(":")) == 1 {
+			keyIndent = indent
+		}
+	}
+	return false
 }
 
 // linesWithin reports whether every line of a is a line of b, in order: the change only added
@@ -109,13 +144,17 @@ func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	for i < len(mine) || j < len(change) {
 		var h hunk
 		var side [][]byte
-		switch {
-		case i < len(mine) && j < len(change) && touch(mine[i], change[j]):
-			return nil, false
-		case j == len(change) || (i < len(mine) && mine[i].a0 < change[j].a0):
+		mineFirst := j == len(change)
+		if i < len(mine) && j < len(change) {
+			var ok bool
+			if mineFirst, ok = before(mine[i], change[j], ol); !ok {
+				return nil, false
+			}
+		}
+		if mineFirst {
 			h, side = mine[i], ol
 			i++
-		default:
+		} else {
 			h, side = change[j], tl
 			j++
 		}
@@ -131,6 +170,29 @@ func merge3(base, ours, theirs []byte) ([]byte, bool) {
 		out = append(out, l...)
 	}
 	return out, true
+}
+
+// before orders a hunk of the user's layout (mine, its lines in ours) and a hunk of the change
+// against base: whichever comes first in base, an insertion where the other's lines start before
+// them, one where they end after them. ok is false where the order is not certain: the hunks
+// share a base line, or both insert at one place and the user's lines there are not only blank
+// lines and comments (those head what follows, so the change's lines go first). The merged text
+// is verified anyway.
+func before(mine, change hunk, ours [][]byte) (mineFirst, ok bool) {
+	switch {
+	case mine.a0 < change.a1 && change.a0 < mine.a1:
+		return false, false // a shared line
+	case mine.a0 == mine.a1 && change.a0 == change.a1 && mine.a0 == change.a0:
+		for _, l := range ours[mine.b0:mine.b1] {
+			if t := bytes.TrimLeft(l, " \t"); len(bytes.TrimSpace(t)) > 0 && t[0] != '#' {
+				return false, false
+			}
+		}
+		return false, true
+	case mine.a0 == change.a0:
+		return mine.a0 == mine.a1, true // an insertion before the other's lines
+	}
+	return mine.a0 < change.a0, true
 }
 
 // touch reports hunks whose base lines overlap or meet: an insertion at the edge of the other's

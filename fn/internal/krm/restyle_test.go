@@ -111,7 +111,7 @@ spec:
   namespace: shop # also
 `,
 	}, {
-		name: "an insertion next to a line the user styled is go-yaml's",
+		name: "an insertion next to a line the user styled keeps the line",
 		ours: `metadata:
   name: web   # the user's spacing
 spec: {}
@@ -122,9 +122,58 @@ spec: {}
 spec: {}
 `,
 		want: `metadata:
-  name: web # the user's spacing
+  name: web   # the user's spacing
   namespace: shop
 spec: {}
+`,
+	}, {
+		name: "the user's blank line and comment where the change inserts come after the change",
+		ours: `spec:
+  a: 1
+
+  # b is next
+  b: 2
+`,
+		theirs: `spec:
+  a: 1
+  added: x
+  # b is next
+  b: 2
+`,
+		want: `spec:
+  a: 1
+  added: x
+
+  # b is next
+  b: 2
+`,
+	}, {
+		name: "removal next to the user's blank line",
+		ours: `spec:
+  a: 1
+  added: x
+
+  b: 2
+`,
+		theirs: `spec:
+  a: 1
+  b: 2
+`,
+		want: `spec:
+  a: 1
+
+  b: 2
+`,
+	}, {
+		name: "a line both sides change is go-yaml's",
+		ours: `spec:
+  a: 1    # mine
+`,
+		theirs: `spec:
+  a: 2 # mine
+`,
+		want: `spec:
+  a: 2 # mine
 `,
 	}, {
 		name: "four-space indentation against go-yaml's two",
@@ -240,7 +289,7 @@ func TestRestyleVerifiesTheMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	var base bytes.Buffer
-	if err := encodeDocument(doc, &base); err != nil {
+	if err := encodeDocument(doc, &base, false); err != nil {
 		t.Fatal(err)
 	}
 	merged, ok := merge3(base.Bytes(), ours, theirs)
@@ -354,7 +403,7 @@ func FuzzRestyle(f *testing.F) {
 			{Kind: yaml.ScalarNode, Value: "a"}, {Kind: yaml.ScalarNode, Value: "b"}}}}
 		m.Content = append(m.Content[:pos], append(added, m.Content[pos:]...)...)
 		var theirs bytes.Buffer
-		if encodeDocument(doc, &theirs) != nil {
+		if encodeDocument(doc, &theirs, WideSequences(ours)) != nil {
 			return
 		}
 		merged := Restyle(ours, theirs.Bytes())
@@ -376,7 +425,7 @@ func FuzzRestyle(f *testing.F) {
 			t.Fatalf("the added key is gone")
 		}
 		var removed bytes.Buffer
-		if err := encodeDocument(doc, &removed); err != nil {
+		if err := encodeDocument(doc, &removed, WideSequences(merged)); err != nil {
 			t.Fatal(err)
 		}
 		back := Restyle(merged, removed.Bytes())

@@ -260,7 +260,7 @@ var dash, indent = []byte("- "), []byte("  ")
 // them; nil writes go-yaml's layout. tmp is scratch space.
 func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer) error {
 	tmp.Reset()
-	if err := encodeDocument(doc, tmp); err != nil {
+	if err := encodeDocument(doc, tmp, WideSequences(ours)); err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
 	text := Restyle(ours, tmp.Bytes())

@@ -71,7 +71,7 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 		}
 	}
 	tmp.Reset()
-	if err := encodeDocument(doc, tmp); err != nil {
+	if err := encodeDocument(doc, tmp, WideSequences(ours)); err != nil {
 		return err
 	}
 	out.Write(Restyle(ours, tmp.Bytes()))
