@@ -131,3 +131,43 @@ func TestRemoveKeepsAnEditedCopy(t *testing.T) {
 		t.Errorf("the edited copy became an alias, or injected variables stayed:\n%s", items)
 	}
 }
+
+// A library variable the user declared without a value, or with a null one, gets the library's
+// value, and removal gives back exactly what the user wrote: no value, or the null as written.
+func TestRemoveRestoresValuelessVariables(t *testing.T) {
+	for _, env := range []string{
+		"- name: PYTHONPATH",
+		"- name: PYTHONPATH\n            value:",
+		"- name: PYTHONPATH\n            value: ~",
+		"- name: PYTHONPATH\n            value: null # none yet",
+	} {
+		in := resourceList(`- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    template:
+      metadata:
+        labels: {admission.datadoghq.com/enabled: "true"}
+        annotations: {admission.datadoghq.com/python-lib.version: v3}
+      spec:
+        containers:
+        - name: app
+          image: app:1
+          env:
+          `+env+"\n", "")
+		rendered, stderr, code := run([]byte(in))
+		if code != 0 {
+			t.Fatalf("%q: the render failed:\n%s", env, stderr)
+		}
+		if !strings.Contains(rendered, "          value: /datadog-lib/\n") && !strings.Contains(rendered, "          value: /datadog-lib/ # none yet\n") {
+			t.Errorf("%q: PYTHONPATH is not the library's path alone:\n%s", env, rendered)
+		}
+		removed, stderr, code := run(withMode(t, rendered, "remove"))
+		if code != 0 {
+			t.Fatalf("%q: remove failed:\n%s", env, stderr)
+		}
+		if want, got := rawItems(t, []byte(in)), rawItems(t, []byte(removed)); want != got {
+			t.Errorf("%q: remove does not give the input back:\n%s", env, diffLines(want, got))
+		}
+	}
+}

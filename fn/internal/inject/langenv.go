@@ -128,10 +128,17 @@ func (p *pod) mergeEnv(c *container, v langVar, cur *yaml.Node) {
 		p.changed = true
 		return
 	}
-	existing := ""
+	// A variable without a value, or with a null one, merges as the empty string; the record
+	// notes which, for removal to put back.
+	existing, prior, from := "", priorAbsent, ""
 	val := yamltree.Get(cur, "value")
-	if val != nil && val.Kind == yaml.ScalarNode {
-		existing = val.Value
+	switch {
+	case val != nil && val.Kind == yaml.ScalarNode && val.ShortTag() == yaml.NodeTagNull:
+		prior, from = priorNull, val.Value
+	case val != nil && val.Kind == yaml.ScalarNode:
+		existing, prior, from = val.Value, "", val.Value
+	case val != nil:
+		prior = ""
 	}
 	next, change := v.merged(existing)
 	if !change {
@@ -141,7 +148,7 @@ func (p *pod) mergeEnv(c *container, v langVar, cur *yaml.Node) {
 	if val != nil {
 		style = val.Style
 	}
-	p.recordMerge(c, v.name, existing, next, style)
+	p.recordMerge(c, v.name, from, next, style, prior)
 	if val != nil && val.Kind == yaml.ScalarNode {
 		yamltree.SetStr(val, next)
 	} else {

@@ -50,7 +50,15 @@ type mergeRecord struct {
 	To   string `json:"to"`
 	// Quote is how the user quoted the value ("'" or "\""), empty when plain.
 	Quote string `json:"quote,omitempty"`
+	// Prior is what the variable had before when it was no string: no value at all
+	// (priorAbsent), or a null (priorNull, From holding how it was written: "", "~").
+	Prior string `json:"prior,omitempty"`
 }
+
+const (
+	priorAbsent = "absent"
+	priorNull   = "null"
+)
 
 // readRecord reads the template's record; nil when it has none.
 func (p *pod) readRecord() (*record, error) {
@@ -179,7 +187,7 @@ func (p *pod) seq(c *container, m *yaml.Node, key string) *yaml.Node {
 
 // recordMerge notes a value of the user's that a render changed; a later render that changes it
 // again keeps the first value as the one to restore.
-func (p *pod) recordMerge(c *container, name, from, to string, style yaml.Style) {
+func (p *pod) recordMerge(c *container, name, from, to string, style yaml.Style, prior string) {
 	cr := p.rec.container(c)
 	for i := range cr.Merged {
 		if cr.Merged[i].Name == name {
@@ -194,5 +202,5 @@ func (p *pod) recordMerge(c *container, name, from, to string, style yaml.Style)
 	case style&yaml.SingleQuotedStyle != 0:
 		quote = "'"
 	}
-	cr.Merged = append(cr.Merged, mergeRecord{Name: name, From: from, To: to, Quote: quote})
+	cr.Merged = append(cr.Merged, mergeRecord{Name: name, From: from, To: to, Quote: quote, Prior: prior})
 }

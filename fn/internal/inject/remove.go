@@ -124,6 +124,15 @@ func restoreMerge(env *yaml.Node, m mergeRecord, field string, warn warnFunc) {
 			warn(fmt.Sprintf("%s[%d].value", field, i), "kept: %s was edited after inject-datadog changed it", m.Name)
 			return
 		}
+		switch m.Prior {
+		case priorAbsent:
+			deleteKey(it, "value")
+			return
+		case priorNull:
+			*v = yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: m.From,
+				HeadComment: v.HeadComment, LineComment: v.LineComment, FootComment: v.FootComment}
+			return
+		}
 		switch m.Quote {
 		case "\"":
 			v.Style = yaml.DoubleQuotedStyle
