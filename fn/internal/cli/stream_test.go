@@ -148,6 +148,7 @@ func TestStreamEdges(t *testing.T) {
 		{name: "--check on a stale stream: nothing on stdout", args: []string{"--check"}, in: deployment, code: 1, stderrHas: "error: Deployment web (file stdin): spec.template.spec.containers[0].env: not rendered with this config: inject-datadog would add [DD_INTERNAL_POD_UID, DD_EXTERNAL_ENV, DD_ENTITY_ID, ...] here"},
 		{name: "--check on a rendered stream: nothing at all", args: []string{"--check"}, in: rendered, stdout: ""},
 		{name: "--images: the list alone", args: []string{"--images"}, in: deployment + "---\n" + libDeployment, stdout: "gcr.io/datadoghq/dd-lib-python-init:v3\n"},
+		{name: "a separator with a comment, changed: the comment once", in: "--- # web\n" + deployment, stdoutHas: "--- # web\napiVersion: apps/v1\n", stdoutNot: "# web\n# web"},
 		{name: "--explain: the explanations on stderr", args: []string{"--explain"}, in: deployment, stdoutHas: "DD_AGENT_HOST", stderrHas: "info: Deployment web (file stdin): Deployment web: instrumented (template label admission.datadoghq.com/enabled=true); agent hostip; no tags; no library"},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package krm
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -63,6 +64,7 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 			if l[len(l)-1] != '\n' {
 				out.WriteByte('\n')
 			}
+			dropSeparatorComment(doc, string(rest))
 		} else {
 			// Content on the separator line ("--- {a: b}"): the document's lines alone are not
 			// the user's whole text, so go-yaml writes it all.
@@ -99,4 +101,16 @@ func LooksLikeResourceList(in []byte) bool {
 		i += len(l)
 	}
 	return false
+}
+
+// dropSeparatorComment takes the separator line's comment off the document's first key, where
+// go-yaml puts it: the separator line is written as it came, comment included.
+func dropSeparatorComment(doc *yaml.Node, comment string) {
+	if comment == "" || len(doc.Content) != 1 || len(doc.Content[0].Content) == 0 {
+		return
+	}
+	k := doc.Content[0].Content[0]
+	if rest, ok := strings.CutPrefix(k.HeadComment, comment); ok && (rest == "" || rest[0] == '\n') {
+		k.HeadComment = strings.TrimPrefix(rest, "\n")
+	}
 }
