@@ -294,6 +294,11 @@ func sameNode(a, b *yaml.Node) bool {
 	if (a.Kind == yaml.ScalarNode || a.Kind == yaml.AliasNode) && a.Value != b.Value {
 		return false
 	}
+	// The comments too: where go-yaml attaches a comment decides where a later write puts it,
+	// and what a removal takes with a node it removes.
+	if a.HeadComment != b.HeadComment || a.LineComment != b.LineComment || a.FootComment != b.FootComment {
+		return false
+	}
 	for i := range a.Content {
 		if !sameNode(a.Content[i], b.Content[i]) {
 			return false
