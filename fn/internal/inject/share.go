@@ -26,13 +26,13 @@ type shareRecord struct {
 	Copies  []string `json:"copies,omitempty"`
 }
 
-// documentPointer starts the pointers that are from the top of the ResourceList.
-const documentPointer = "../"
+// documentPointer starts the pointers that are from the top of the ResourceList: "../items/1/...".
+const documentPointer = ".."
 
 // NeedsWholeDocument reports input whose records may share a node between items: removal must
 // read it as one document. A false alarm only costs speed.
 func NeedsWholeDocument(in []byte) bool {
-	return bytes.Contains(in, []byte(documentPointer+"items/"))
+	return bytes.Contains(in, []byte(documentPointer+"/items/"))
 }
 
 // itemTop is the top node of the item o is in: o itself, or the List that holds it.
@@ -67,7 +67,7 @@ func (p *pod) noteShares() {
 	if top := tree.Top(); len(at) < len(want) && top != itemTop(p.t.Object) {
 		for n, ptr := range yamltree.Pointers(top, want) {
 			if _, ok := at[n]; !ok {
-				at[n] = ".." + ptr
+				at[n] = documentPointer + ptr
 			}
 		}
 	}
@@ -197,7 +197,7 @@ func (tr *Transformer) Reshare(tree *yamltree.Tree) (krm.Results, bool) {
 
 // resolvePointer is the node a record's pointer names, nil when it names none here.
 func resolvePointer(tree *yamltree.Tree, o *krm.Object, ptr string) *yaml.Node {
-	if rest, ok := strings.CutPrefix(ptr, ".."); ok {
+	if rest, ok := strings.CutPrefix(ptr, documentPointer); ok {
 		if top := tree.Top(); top != itemTop(o) {
 			return yamltree.At(top, rest)
 		}
@@ -209,7 +209,7 @@ func resolvePointer(tree *yamltree.Tree, o *krm.Object, ptr string) *yaml.Node {
 // pointerField writes a pointer as the field paths of results: "spec.containers[1].env".
 func pointerField(ptr string) string {
 	var b strings.Builder
-	for i, step := range strings.Split(strings.TrimPrefix(strings.TrimPrefix(ptr, ".."), "/"), "/") {
+	for i, step := range strings.Split(strings.TrimPrefix(strings.TrimPrefix(ptr, documentPointer), "/"), "/") {
 		step = yamltree.UnescapePointer(step)
 		switch {
 		case step != "" && strings.Trim(step, "0123456789") == "":
