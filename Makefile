@@ -102,6 +102,7 @@ bench: build
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/noop-sdk ./fn/bench/noop
 	$(GO) test ./fn/internal/cli -run '^$$' -bench BenchmarkProcess -benchtime 3x
 	$(GO) run ./fn/bench/compare -fn $(FUNCTION) -noop $(BIN)/noop-sdk -sizes 100,1000,10000 -runs 5
+	$(GO) run ./fn/bench/compare -fn $(FUNCTION) -noop $(BIN)/noop-sdk -sizes 1000,10000 -runs 3 -wide
 	$(GO) test ./fn/e2e -run '^$$' -bench BenchmarkLargeInput -benchtime 1x
 
 clean:

@@ -24,7 +24,11 @@ func main() {
 	noopPath := flag.String("noop", "bin/noop-sdk", "the no-op SDK function")
 	sizes := flag.String("sizes", "100,1000,10000", "ResourceList sizes, comma-separated")
 	runs := flag.Int("runs", 5, "runs per size and binary; the median is reported")
+	wide := flag.Bool("wide", false, "lists indented under their key, as Helm charts write them: changed items are merged with the user's layout")
 	flag.Parse()
+	if *wide {
+		fmt.Printf("Items with lists indented under their key:\n\n")
+	}
 	fmt.Printf("| resources | input | inject-datadog time | no-op SDK time | time ratio | inject-datadog peak RSS | no-op SDK peak RSS | RSS ratio |\n")
 	fmt.Printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, s := range strings.Split(*sizes, ",") {
@@ -33,6 +37,11 @@ func main() {
 			fail("bad size %q", s)
 		}
 		in := benchgen.ResourceList(n, 1)
+		if *wide {
+			if in, err = benchgen.Wide(in); err != nil {
+				fail("%v", err)
+			}
+		}
 		fnTime, fnRSS := measure(*fnPath, in, *runs)
 		noTime, noRSS := measure(*noopPath, in, *runs)
 		fmt.Printf("| %d | %.1f MB | %s | %s | %.2f | %.0f MiB | %.0f MiB | %.2f |\n", n, float64(len(in))/1e6,

@@ -4,9 +4,12 @@
 package benchgen
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // ResourceList returns a ResourceList of n items, the same bytes for the same n and seed. About
@@ -185,4 +188,67 @@ func (g *gen) configMap() {
 	for k := 0; k < 8+g.r.IntN(16); k++ {
 		g.line("  key%d: \"%s\"", k, strings.Repeat(teams[(g.i+k)%len(teams)]+"-", 4+g.r.IntN(40)))
 	}
+}
+
+// Wide is the ResourceList that ResourceList wrote in a layout of people's: each item's lists
+// indented under their key ("key:" then "  - a", as Helm charts write them), a blank line before
+// its spec and two spaces before comments. inject-datadog keeps that layout in the items it
+// changes, by a line merge that is the slower way of writing them (README "Untouched items keep
+// their bytes"). The data is the same as rl's. Items are read
+// one at a time, so that making a large input leaves the caller's memory small: a child process
+// starts its peak RSS from its parent's.
+func Wide(rl []byte) ([]byte, error) {
+	head, rest, ok := bytes.Cut(rl, []byte("\nitems:\n"))
+	items, tail, ok2 := bytes.Cut(rest, []byte("\nfunctionConfig:"))
+	if !ok || !ok2 {
+		return nil, fmt.Errorf("not a ResourceList as ResourceList writes it")
+	}
+	var out, text, item bytes.Buffer
+	out.Write(head)
+	out.WriteString("\nitems:\n")
+	flush := func() error {
+		if text.Len() == 0 {
+			return nil
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(text.Bytes(), &doc); err != nil {
+			return err
+		}
+		item.Reset()
+		enc := yaml.NewEncoderWithOptions(&item, &yaml.EncoderOptions{SeqIndent: yaml.WideSequenceStyle})
+		if err := enc.Encode(&doc); err != nil {
+			return err
+		}
+		for j, l := range bytes.SplitAfter(item.Bytes(), []byte("\n")) {
+			switch {
+			case j == 0:
+				out.WriteString("- ")
+			case bytes.Equal(l, []byte("spec:\n")):
+				out.WriteString("\n  ")
+			case len(l) > 1:
+				out.WriteString("  ")
+			}
+			out.Write(bytes.Replace(l, []byte("\" # "), []byte("\"  # "), 1))
+		}
+		text.Reset()
+		return nil
+	}
+	for _, l := range bytes.SplitAfter(append(items, '\n'), []byte("\n")) {
+		if bytes.HasPrefix(l, []byte("- ")) {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		if len(l) >= 2 {
+			text.Write(l[2:])
+		} else {
+			text.Write(l)
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	out.WriteString("functionConfig:")
+	out.Write(tail)
+	return out.Bytes(), nil
 }

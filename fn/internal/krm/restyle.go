@@ -25,7 +25,11 @@ const maxEdits = 1000
 // when every line of ours is already in it (the input was in go-yaml's layout, as kustomize and
 // kpt write it), and whenever the merge is not certain: the two sides' changes touch, or the
 // merged text would not read back as exactly the data of theirs.
-func Restyle(ours, theirs []byte) []byte {
+func Restyle(ours, theirs []byte) []byte { return restyle(ours, theirs, nil) }
+
+// restyle is Restyle, given the changed document that theirs encodes when the caller has it:
+// the merged text is then compared with it, which spares reading theirs again.
+func restyle(ours, theirs []byte, changed *yaml.Node) []byte {
 	if len(ours) == 0 || bytes.Equal(ours, theirs) {
 		return theirs
 	}
@@ -45,7 +49,7 @@ func Restyle(ours, theirs []byte) []byte {
 		return theirs
 	}
 	merged, ok := merge3(base.Bytes(), ours, theirs)
-	if !ok || !sameData(merged, theirs) {
+	if !ok || !sameData(merged, theirs, changed) {
 		return theirs
 	}
 	return merged
@@ -273,18 +277,22 @@ func slideDown(h *hunk, next hunk, base, side []int32) bool {
 }
 
 // sameData reports whether merged reads as one mapping, as ReadItem accepts it, with exactly the
-// data of theirs: the same nodes, tags, values, anchors and aliases, in the same order. Style,
-// comments and spacing may differ; those are the user's.
-func sameData(merged, theirs []byte) bool {
+// data of theirs (first tried against changed, the document theirs encodes, when given, which
+// is cheaper than reading theirs): the same nodes, tags,
+// values, anchors and aliases, in the same order, and the same comments on them. Style and
+// spacing may differ; those are the user's.
+func sameData(merged, theirs []byte, changed *yaml.Node) bool {
 	m, err := readDocument(merged)
 	if err != nil || m == nil {
 		return false
 	}
-	t, err := readDocument(theirs)
-	if err != nil || t == nil {
-		return false
+	if changed != nil && sameNode(m, changed) {
+		return true
 	}
-	return sameNode(m, t)
+	// go-yaml may put a comment elsewhere when it reads its own text again; theirs read again
+	// is the measure then.
+	t, err := readDocument(theirs)
+	return err == nil && t != nil && sameNode(m, t)
 }
 
 func sameNode(a, b *yaml.Node) bool {

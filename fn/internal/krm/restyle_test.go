@@ -293,7 +293,7 @@ func TestRestyleVerifiesTheMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	merged, ok := merge3(base.Bytes(), ours, theirs)
-	if !ok || sameData(merged, theirs) {
+	if !ok || sameData(merged, theirs, nil) {
 		t.Fatalf("the case no longer needs the check (merged %v): %q", ok, merged)
 	}
 	if got := Restyle(ours, theirs); !bytes.Equal(got, theirs) {
@@ -407,7 +407,7 @@ func FuzzRestyle(f *testing.F) {
 			return
 		}
 		merged := Restyle(ours, theirs.Bytes())
-		if !sameData(merged, theirs.Bytes()) {
+		if !sameData(merged, theirs.Bytes(), nil) {
 			t.Fatalf("the text does not read as the changed data:\n%s", merged)
 		}
 		if again := Restyle(ours, theirs.Bytes()); !bytes.Equal(again, merged) {

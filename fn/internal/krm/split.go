@@ -263,7 +263,7 @@ func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer) error {
 	if err := encodeDocument(doc, tmp, WideSequences(ours)); err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
-	text := Restyle(ours, tmp.Bytes())
+	text := restyle(ours, tmp.Bytes(), doc)
 	for i := 0; i < len(text); {
 		l := lineAt(text, i)
 		switch {

@@ -76,7 +76,7 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 	if err := encodeDocument(doc, tmp, WideSequences(ours)); err != nil {
 		return err
 	}
-	out.Write(Restyle(ours, tmp.Bytes()))
+	out.Write(restyle(ours, tmp.Bytes(), doc))
 	return nil
 }
 
