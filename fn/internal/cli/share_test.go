@@ -171,3 +171,50 @@ func TestRemoveRestoresValuelessVariables(t *testing.T) {
 		}
 	}
 }
+
+// Lists the render creates where the user wrote a null come back as the null the user wrote.
+func TestRemoveRestoresNullLists(t *testing.T) {
+	in := resourceList(`- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    template:
+      metadata:
+        labels: {admission.datadoghq.com/enabled: "true"}
+        annotations: {admission.datadoghq.com/python-lib.version: v3}
+      spec:
+        containers:
+        - name: app
+          image: app:1
+          env: null
+          volumeMounts: ~
+        initContainers:
+        volumes: Null
+`, "")
+	rendered, stderr, code := run([]byte(in))
+	if code != 0 || !strings.Contains(rendered, "datadog-lib-python-init") {
+		t.Fatalf("the render failed or added no library:\n%s%s", rendered, stderr)
+	}
+	removed, stderr, code := run(withMode(t, rendered, "remove"))
+	if code != 0 {
+		t.Fatalf("remove failed:\n%s", stderr)
+	}
+	if want, got := rawItems(t, []byte(in)), rawItems(t, []byte(removed)); want != got {
+		t.Errorf("remove does not give the input back:\n%s", diffLines(want, got))
+	}
+}
+
+// A stream whose last line has no line break keeps it so through render and removal.
+func TestStreamKeepsAMissingLastLineBreak(t *testing.T) {
+	in := "apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: {admission.datadoghq.com/enabled: \"true\"}}\nspec:\n  containers:\n  - name: app\n    image: a:1"
+	rendered, stderr, code := runArgs(nil, in)
+	if code != 0 || !strings.Contains(rendered, "DD_AGENT_HOST") || strings.HasSuffix(rendered, "\n") {
+		t.Fatalf("the render failed, did not inject, or ends with a line break:\n%q\n%s", rendered, stderr)
+	}
+	if again, _, _ := runArgs(nil, rendered); again != rendered {
+		t.Errorf("a second render changed the output:\n%s", diffLines(rendered, again))
+	}
+	if removed, stderr, _ := runArgs([]string{"--remove"}, rendered); removed != in {
+		t.Errorf("remove does not give the input back:\n%s%s", diffLines(in, removed), stderr)
+	}
+}

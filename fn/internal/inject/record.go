@@ -26,7 +26,8 @@ type record struct {
 	Init        []string           `json:"initContainers,omitempty"`
 	Annotations map[string]*string `json:"annotations,omitempty"`
 	// Created lists the keys the renders created ("spec.volumes"), with what was there before:
-	// nothing, "=null" or "=[]" (an empty flow list or map).
+	// nothing, "=null" (or "=null:~", the null as written when not empty) or "=[]" (an empty
+	// flow list or map).
 	Created []string `json:"created,omitempty"`
 	// Shares are the anchors whose aliases renders made copies of, and MergedKeys the keys a map
 	// took as its own from its merge key (JSON pointers): removal shares them again.
@@ -147,12 +148,16 @@ func addOnce(list []string, e string) []string {
 }
 
 // priorState notes what n, at path, was before a render that may create or restyle it: absent
-// (the path), null ("=null"), an empty flow list or map ("=[]"); "" when it is kept as it is.
+// (the path), null ("=null", "=null:<as written>" when not empty), an empty flow list or map
+// ("=[]"); "" when it is kept as it is.
 func priorState(path string, n *yaml.Node, kind yaml.Kind) string {
 	switch {
 	case n == nil:
 		return path
 	case n.Kind != kind:
+		if n.Kind == yaml.ScalarNode && n.Value != "" {
+			return path + "=null:" + n.Value
+		}
 		return path + "=null"
 	case len(n.Content) == 0 && n.Style&yaml.FlowStyle != 0:
 		return path + "=[]"

@@ -156,11 +156,12 @@ func restorePrior(m *yaml.Node, note string, kind yaml.Kind) {
 	if n == nil || n.Kind != kind || len(n.Content) > 0 {
 		return // the user has entries there now
 	}
+	before, written, _ := strings.Cut(before, ":")
 	switch before {
 	case "":
 		deleteKey(parent, key)
 	case "null":
-		yamltree.Set(parent, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull})
+		yamltree.Set(parent, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: written})
 	case "[]":
 		n.Style |= yaml.FlowStyle
 	}

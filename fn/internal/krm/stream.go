@@ -77,6 +77,9 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 		return err
 	}
 	out.Write(restyle(ours, tmp.Bytes(), doc))
+	if b := out.Bytes(); len(raw) > 0 && raw[len(raw)-1] != '\n' && len(b) > 0 && b[len(b)-1] == '\n' {
+		out.Truncate(len(b) - 1) // the input's last line had no line break: neither has the output's
+	}
 	return nil
 }
 
