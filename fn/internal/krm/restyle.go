@@ -44,6 +44,11 @@ func restyle(ours, theirs []byte, changed *yaml.Node) []byte {
 	if err != nil || doc == nil {
 		return theirs
 	}
+	if wide, compact := listStyles(doc); wide && compact && changed != nil {
+		if text, ok := restyleListByList(ours, theirs, doc, changed); ok {
+			return text
+		}
+	}
 	var base bytes.Buffer
 	if encodeDocument(doc, &base, WideSequences(ours)) != nil || bytes.Equal(base.Bytes(), ours) {
 		return theirs
@@ -53,6 +58,26 @@ func restyle(ours, theirs []byte, changed *yaml.Node) []byte {
 		return theirs
 	}
 	return merged
+}
+
+// restyleListByList is restyle for an item whose lists the user indented both ways (doc, read
+// from ours): go-yaml's texts are re-indented list by list before the merge, and where the merge
+// is not certain, the changed item's re-indented text is used if it reads as the changed data.
+// ok is false when neither holds.
+func restyleListByList(ours, theirs []byte, doc, changed *yaml.Node) ([]byte, bool) {
+	wide := WideSequences(ours)
+	base, ok := encodeListByList(doc, wide)
+	if !ok {
+		return nil, false
+	}
+	relaid, ok := encodeListByList(changed, wide)
+	if !ok || !sameData(relaid, theirs, changed) {
+		return nil, false
+	}
+	if merged, ok := merge3(base, ours, relaid); ok && sameData(merged, theirs, changed) {
+		return merged, true
+	}
+	return relaid, true
 }
 
 // encodeDocument writes doc the one way every changed item is written: merge keys as "<<:", as
@@ -142,6 +167,15 @@ func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	// one may not. Render and remove then find the same places whichever way the diff leaned.
 	slideApart(change, mine, b, t)
 	slideApart(mine, change, b, o)
+	// The change never rewrites a comment; where go-yaml wrote one elsewhere because of the
+	// change, where it puts it next time is not certain either.
+	for _, h := range change {
+		for _, l := range bl[h.a0:h.a1] {
+			if t := bytes.TrimSpace(l); len(t) > 0 && t[0] == '#' {
+				return nil, false
+			}
+		}
+	}
 
 	out := make([]byte, 0, len(theirs)+len(ours)-len(base)+64)
 	pos, i, j := 0, 0, 0
@@ -286,17 +320,15 @@ func sameData(merged, theirs []byte, changed *yaml.Node) bool {
 	if err != nil || m == nil {
 		return false
 	}
-	if changed != nil && sameNode(m, changed) {
-		return true
+	if changed != nil {
+		return sameNode(m, changed)
 	}
-	// go-yaml may put a comment elsewhere when it reads its own text again; theirs read again
-	// is the measure then.
 	t, err := readDocument(theirs)
 	return err == nil && t != nil && sameNode(m, t)
 }
 
 func sameNode(a, b *yaml.Node) bool {
-	if a.Kind != b.Kind || a.Anchor != b.Anchor || a.ShortTag() != b.ShortTag() || len(a.Content) != len(b.Content) {
+	if a.Kind != b.Kind || a.Anchor != b.Anchor || shortTag(a) != shortTag(b) || len(a.Content) != len(b.Content) {
 		return false
 	}
 	if (a.Kind == yaml.ScalarNode || a.Kind == yaml.AliasNode) && a.Value != b.Value {
@@ -313,4 +345,13 @@ func sameNode(a, b *yaml.Node) bool {
 		}
 	}
 	return true
+}
+
+// shortTag is n's resolved tag; a plain "<<" is the merge key whether or not go-yaml's tag is
+// still on it (yamltree.PlainMergeKeys takes it off before writing).
+func shortTag(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode && n.Value == "<<" && n.Style == 0 && (n.Tag == "" || n.Tag == "!!merge") {
+		return "!!merge"
+	}
+	return n.ShortTag()
 }

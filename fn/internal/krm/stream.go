@@ -77,8 +77,10 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 		return err
 	}
 	out.Write(restyle(ours, tmp.Bytes(), doc))
-	if b := out.Bytes(); len(raw) > 0 && raw[len(raw)-1] != '\n' && len(b) > 0 && b[len(b)-1] == '\n' {
-		out.Truncate(len(b) - 1) // the input's last line had no line break: neither has the output's
+	// The input's last line had no line break: neither has the output's. Not after a comment:
+	// go-yaml may write that comment elsewhere, and read it as another node's without the break.
+	if b := out.Bytes(); len(raw) > 0 && raw[len(raw)-1] != '\n' && !endsWithComment(raw) && len(b) > 0 && b[len(b)-1] == '\n' {
+		out.Truncate(len(b) - 1)
 	}
 	return nil
 }
