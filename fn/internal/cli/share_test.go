@@ -75,13 +75,8 @@ func TestRemoveSharesAgain(t *testing.T) {
 		if again, _, _ := run([]byte(rendered)); itemsOf(t, again) != itemsOf(t, rendered) {
 			t.Errorf("%s: a second render changed the output:\n%s", name, diffLines(itemsOf(t, rendered), itemsOf(t, again)))
 		}
-		removed, stderr, code := run(withMode(t, rendered, "remove"))
-		if code != 0 || strings.Contains(stderr, "kept") {
-			t.Errorf("%s: remove failed or kept something:\n%s", name, stderr)
-			continue
-		}
-		if want, got := rawItems(t, []byte(in)), rawItems(t, []byte(removed)); want != got {
-			t.Errorf("%s: remove does not give the input back:\n%s", name, diffLines(want, got))
+		if stderr := removeGivesBack(t, name, in, rendered); strings.Contains(stderr, "kept") {
+			t.Errorf("%s: remove kept something:\n%s", name, stderr)
 		}
 	}
 }
@@ -162,13 +157,7 @@ func TestRemoveRestoresValuelessVariables(t *testing.T) {
 		if !strings.Contains(rendered, "          value: /datadog-lib/\n") && !strings.Contains(rendered, "          value: /datadog-lib/ # none yet\n") {
 			t.Errorf("%q: PYTHONPATH is not the library's path alone:\n%s", env, rendered)
 		}
-		removed, stderr, code := run(withMode(t, rendered, "remove"))
-		if code != 0 {
-			t.Fatalf("%q: remove failed:\n%s", env, stderr)
-		}
-		if want, got := rawItems(t, []byte(in)), rawItems(t, []byte(removed)); want != got {
-			t.Errorf("%q: remove does not give the input back:\n%s", env, diffLines(want, got))
-		}
+		removeGivesBack(t, env, in, rendered)
 	}
 }
 
@@ -195,13 +184,22 @@ func TestRemoveRestoresNullLists(t *testing.T) {
 	if code != 0 || !strings.Contains(rendered, "datadog-lib-python-init") {
 		t.Fatalf("the render failed or added no library:\n%s%s", rendered, stderr)
 	}
+	removeGivesBack(t, "null lists", in, rendered)
+}
+
+// removeGivesBack runs removal on rendered, which must succeed and give the items of in back byte
+// for byte; it returns removal's stderr.
+func removeGivesBack(t *testing.T, label, in, rendered string) string {
+	t.Helper()
 	removed, stderr, code := run(withMode(t, rendered, "remove"))
 	if code != 0 {
-		t.Fatalf("remove failed:\n%s", stderr)
+		t.Errorf("%s: remove failed:\n%s", label, stderr)
+		return stderr
 	}
 	if want, got := rawItems(t, []byte(in)), rawItems(t, []byte(removed)); want != got {
-		t.Errorf("remove does not give the input back:\n%s", diffLines(want, got))
+		t.Errorf("%s: remove does not give the input back:\n%s", label, diffLines(want, got))
 	}
+	return stderr
 }
 
 // A stream whose last line has no line break keeps it so through render and removal.
