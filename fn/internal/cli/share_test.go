@@ -136,20 +136,7 @@ func TestRemoveRestoresValuelessVariables(t *testing.T) {
 		"- name: PYTHONPATH\n            value: ~",
 		"- name: PYTHONPATH\n            value: null # none yet",
 	} {
-		in := resourceList(`- apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: web}
-  spec:
-    template:
-      metadata:
-        labels: {admission.datadoghq.com/enabled: "true"}
-        annotations: {admission.datadoghq.com/python-lib.version: v3}
-      spec:
-        containers:
-        - name: app
-          image: app:1
-          env:
-          `+env+"\n", "")
+		in := pythonDeployment("          env:\n          " + env + "\n")
 		rendered, stderr, code := run([]byte(in))
 		if code != 0 {
 			t.Fatalf("%q: the render failed:\n%s", env, stderr)
@@ -163,23 +150,7 @@ func TestRemoveRestoresValuelessVariables(t *testing.T) {
 
 // Lists the render creates where the user wrote a null come back as the null the user wrote.
 func TestRemoveRestoresNullLists(t *testing.T) {
-	in := resourceList(`- apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: web}
-  spec:
-    template:
-      metadata:
-        labels: {admission.datadoghq.com/enabled: "true"}
-        annotations: {admission.datadoghq.com/python-lib.version: v3}
-      spec:
-        containers:
-        - name: app
-          image: app:1
-          env: null
-          volumeMounts: ~
-        initContainers:
-        volumes: Null
-`, "")
+	in := pythonDeployment("          env: null\n          volumeMounts: ~\n        initContainers:\n        volumes: Null\n")
 	rendered, stderr, code := run([]byte(in))
 	if code != 0 || !strings.Contains(rendered, "datadog-lib-python-init") {
 		t.Fatalf("the render failed or added no library:\n%s%s", rendered, stderr)
@@ -215,4 +186,22 @@ func TestStreamKeepsAMissingLastLineBreak(t *testing.T) {
 	if removed, stderr, _ := runArgs([]string{"--remove"}, rendered); removed != in {
 		t.Errorf("remove does not give the input back:\n%s%s", diffLines(in, removed), stderr)
 	}
+}
+
+// pythonDeployment is a ResourceList of one Deployment that gets the python library; rest follows
+// its container's image line.
+func pythonDeployment(rest string) string {
+	return resourceList(`- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    template:
+      metadata:
+        labels: {admission.datadoghq.com/enabled: "true"}
+        annotations: {admission.datadoghq.com/python-lib.version: v3}
+      spec:
+        containers:
+        - name: app
+          image: app:1
+`+rest, "")
 }
