@@ -2,9 +2,9 @@ package krm
 
 import "bytes"
 
-// A line diff for Restyle: the shortest edit script between two texts, by Myers' O(ND) greedy
+// A line diff for restyle: the shortest edit script between two texts, by Myers' O(ND) greedy
 // search. The texts are items of a few hundred lines whose differences are few, so the search
-// stops early; past a bound on the edits it gives up, and Restyle writes go-yaml's layout.
+// stops early; past a bound on the edits it gives up, and restyle writes go-yaml's layout.
 
 // hunk says that lines a[a0:a1] become lines b[b0:b1]; either side may be empty.
 type hunk struct{ a0, a1, b0, b1 int }

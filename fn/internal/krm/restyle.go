@@ -19,16 +19,13 @@ import (
 // go-yaml's layout, as is any item whose merge is not certain.
 const maxEdits = 1000
 
-// Restyle returns the text to write for an item the run changed: theirs, go-yaml's encoding of
-// the changed item, with the lines of ours, the item's text as read, wherever the change leaves
-// them alone. Both are documents of their own, without a separator line. It returns theirs itself
+// restyle returns the text to write for an item the run changed: theirs, go-yaml's encoding of
+// changed, with the lines of ours, the item's text as read, wherever the change leaves them
+// alone. Both are documents of their own, without a separator line. It returns theirs itself
 // when every line of ours is already in it (the input was in go-yaml's layout, as kustomize and
 // kpt write it), and whenever the merge is not certain: the two sides' changes touch, or the
-// merged text would not read back as exactly the data of theirs.
-func Restyle(ours, theirs []byte) []byte { return restyle(ours, theirs, nil) }
-
-// restyle is Restyle, given the changed document that theirs encodes when the caller has it:
-// the merged text is then compared with it, which spares reading theirs again.
+// merged text would not read back as exactly changed, comments included (theirs read again when
+// changed is nil).
 func restyle(ours, theirs []byte, changed *yaml.Node) []byte {
 	if len(ours) == 0 || bytes.Equal(ours, theirs) {
 		return theirs

@@ -9,7 +9,7 @@ import (
 )
 
 // Each case gives the user's text of an item, go-yaml's text of the item once changed, and the
-// text Restyle must write.
+// text restyle must write.
 func TestRestyle(t *testing.T) {
 	for _, c := range []struct {
 		name, ours, theirs, want string
@@ -258,7 +258,7 @@ spec:
 `,
 	}} {
 		t.Run(c.name, func(t *testing.T) {
-			got := Restyle([]byte(c.ours), []byte(c.theirs))
+			got := restyle([]byte(c.ours), []byte(c.theirs), nil)
 			if string(got) != c.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, c.want)
 			}
@@ -274,7 +274,7 @@ func TestRestyleFastPath(t *testing.T) {
 		[]byte("metadata:\n  name: web # c\n  labels:\n    a: b\nspec:\n  replicas: 1\n"), // only insertions
 		[]byte("metadata:\n  name: web # c\nspec:\n  replicas: 2\n"),                      // ours is go-yaml's layout
 	} {
-		if got := Restyle(ours, theirs); &got[0] != &theirs[0] || len(got) != len(theirs) {
+		if got := restyle(ours, theirs, nil); &got[0] != &theirs[0] || len(got) != len(theirs) {
 			t.Errorf("not theirs itself: %q", got)
 		}
 	}
@@ -297,12 +297,12 @@ func TestRestyleVerifiesTheMerge(t *testing.T) {
 	if !ok || sameData(merged, theirs, nil) {
 		t.Fatalf("the case no longer needs the check (merged %v): %q", ok, merged)
 	}
-	if got := Restyle(ours, theirs); !bytes.Equal(got, theirs) {
+	if got := restyle(ours, theirs, nil); !bytes.Equal(got, theirs) {
 		t.Errorf("wrote an unverified merge:\n%s", got)
 	}
 	// The same odd indentation, with an insertion that keeps it valid: merged.
 	theirs = []byte("a:\n  b:\n    c: 1\n    d: 2\n")
-	if got, want := string(Restyle(ours, theirs)), "a:\n   b:\n    c: 1\n    d: 2\n"; got != want {
+	if got, want := string(restyle(ours, theirs, nil)), "a:\n   b:\n    c: 1\n    d: 2\n"; got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -256,7 +256,7 @@ var dash, indent = []byte("- "), []byte("  ")
 
 // WriteItem writes one changed item (its document node) into out as the whole-document encoder
 // would write it inside "items:": as a document of its own, shifted right and marked with "- ".
-// ours is the item's text as read (ItemText), whose lines Restyle keeps where the change leaves
+// ours is the item's text as read (ItemText), whose lines restyle keeps where the change leaves
 // them; nil writes go-yaml's layout. tmp is scratch space.
 func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer) error {
 	tmp.Reset()

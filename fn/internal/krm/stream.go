@@ -53,7 +53,7 @@ func (s *Stream) Raw(i int) []byte { return s.in[s.docs[i][0]:s.docs[i][1]] }
 
 // Encode writes document i, changed: its separator line as it came (when it holds nothing but
 // the separator and a comment), then the document, keeping its own lines where the change leaves
-// them (Restyle). tmp is scratch space.
+// them (restyle). tmp is scratch space.
 func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error {
 	raw := s.Raw(i)
 	ours := raw
