@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -69,15 +70,7 @@ var helmValues = section{
 	"registry": dRegistry,
 	"datadog": section{
 		"apm": section{
-			"instrumentation": section{
-				"enabled":            dSSIEnabled,
-				"enabledNamespaces":  dEnabledNS,
-				"disabledNamespaces": dDisabledNS,
-				"libVersions":        dLibVersions,
-				"targets":            dTargets,
-				"injector":           section{"imageTag": dInjectorTag},
-				"skipKPITelemetry":   dSkipKPI,
-			},
+			"instrumentation": instrumentation(section{"skipKPITelemetry": dSkipKPI}),
 			"socketPath":      dAPMSocket,
 			"socketEnabled":   dAPMSocketEnabled,
 			"useSocketVolume": dAPMUseSocketVolume,
@@ -85,11 +78,7 @@ var helmValues = section{
 			"enabled":         dAPMEnabled,
 		},
 		"dogstatsd": section{"socketPath": dDSDSocket},
-		"asm": section{
-			"threats": section{"enabled": dAppSec},
-			"iast":    section{"enabled": dIAST},
-			"sca":     section{"enabled": dSCA},
-		},
+		"asm":       asm(),
 		"profiling": section{"enabled": dProfiling},
 	},
 	"clusterAgent": section{
@@ -118,24 +107,37 @@ var datadogAgent = section{
 				"agentSidecarInjection":  dSidecar,
 			},
 			"apm": section{
-				"instrumentation": section{
-					"enabled":            dSSIEnabled,
-					"enabledNamespaces":  dEnabledNS,
-					"disabledNamespaces": dDisabledNS,
-					"libVersions":        dLibVersions,
-					"targets":            dTargets,
-					"injector":           section{"imageTag": dInjectorTag},
-				},
+				"instrumentation":        instrumentation(nil),
 				"unixDomainSocketConfig": section{"path": dAPMSocket},
 			},
 			"dogstatsd": section{"unixDomainSocketConfig": section{"path": dDSDSocket}},
-			"asm": section{
-				"threats": section{"enabled": dAppSec},
-				"iast":    section{"enabled": dIAST},
-				"sca":     section{"enabled": dSCA},
-			},
+			"asm":       asm(),
 		},
 	},
+}
+
+// instrumentation is Single Step's section, which the chart and the operator name alike, with
+// the keys only one of them has.
+func instrumentation(extra section) section {
+	s := section{
+		"enabled":            dSSIEnabled,
+		"enabledNamespaces":  dEnabledNS,
+		"disabledNamespaces": dDisabledNS,
+		"libVersions":        dLibVersions,
+		"targets":            dTargets,
+		"injector":           section{"imageTag": dInjectorTag},
+	}
+	maps.Copy(s, extra)
+	return s
+}
+
+// asm is the security products' section, alike in the chart and the operator.
+func asm() section {
+	return section{
+		"threats": section{"enabled": dAppSec},
+		"iast":    section{"enabled": dIAST},
+		"sca":     section{"enabled": dSCA},
+	}
 }
 
 // isHelmValues reports whether fc looks like the Datadog chart's values: no apiVersion or kind,
