@@ -414,26 +414,10 @@ const (
 var Operators = []string{OperatorIn, OperatorNotIn, OperatorExists, OperatorDoesNotExist}
 
 func readRequirements(n *yaml.Node, at string, ps *problems) []LabelRequirement {
-	if n.Kind != yaml.SequenceNode {
-		ps.add(at, mustBe("a list of {key, operator, values} maps", n))
-		return nil
-	}
 	var rs []LabelRequirement
-	for i, it := range n.Content {
-		iat := fmt.Sprintf("%s[%d]", at, i)
-		fs, ok := readFields(resolve(it), iat, "a matchExpressions item", requirementFields, ps)
-		if !ok {
-			continue
-		}
+	readMaps(n, at, "a list of {key, operator, values} maps", "a matchExpressions item", requirementFields, ps, func(iat string, fs map[string]*yaml.Node) {
 		var r LabelRequirement
-		if v := fs["key"]; v == nil {
-			ps.addf(iat+".key", "must be set")
-		} else if k, ok := readString(v, iat+".key", ps); ok {
-			if err := labelKey(k); err != nil {
-				ps.add(iat+".key", err)
-			}
-			r.Key = k
-		}
+		r.Key = requiredString(fs, "key", iat, labelKey, ps)
 		opOK := false
 		if v := fs["operator"]; v == nil {
 			ps.addf(iat+".operator", "must be set: one of %s", strings.Join(Operators, ", "))
@@ -462,8 +446,40 @@ func readRequirements(n *yaml.Node, at string, ps *problems) []LabelRequirement 
 			ps.addf(iat+".values", "must not be given with operator %s", r.Operator)
 		}
 		rs = append(rs, r)
-	}
+	})
 	return rs
+}
+
+// readMaps reads n, a list (what a list) of maps (what an item) with the known fields, and
+// hands each item that reads to item, with its field path.
+func readMaps(n *yaml.Node, at, list, what string, known []string, ps *problems, item func(iat string, fs map[string]*yaml.Node)) {
+	if n.Kind != yaml.SequenceNode {
+		ps.add(at, mustBe(list, n))
+		return
+	}
+	for i, it := range n.Content {
+		iat := fmt.Sprintf("%s[%d]", at, i)
+		if fs, ok := readFields(resolve(it), iat, what, known, ps); ok {
+			item(iat, fs)
+		}
+	}
+}
+
+// requiredString reads the string field key of an item, which must be set and pass check.
+func requiredString(fs map[string]*yaml.Node, key, iat string, check func(string) error, ps *problems) string {
+	v := fs[key]
+	if v == nil {
+		ps.addf(iat+"."+key, "must be set")
+		return ""
+	}
+	s, ok := readString(v, iat+"."+key, ps)
+	if !ok {
+		return ""
+	}
+	if err := check(s); err != nil {
+		ps.add(iat+"."+key, err)
+	}
+	return s
 }
 
 func readTraceVersions(n *yaml.Node, at string, ps *problems) map[string]string {
@@ -495,26 +511,10 @@ func readTraceVersions(n *yaml.Node, at string, ps *problems) map[string]string 
 }
 
 func readTraceConfigs(n *yaml.Node, at string, ps *problems) []TraceConfig {
-	if n.Kind != yaml.SequenceNode {
-		ps.add(at, mustBe("a list of {name, value} or {name, valueFrom} maps", n))
-		return nil
-	}
 	var tcs []TraceConfig
-	for i, it := range n.Content {
-		iat := fmt.Sprintf("%s[%d]", at, i)
-		fs, ok := readFields(resolve(it), iat, "a ddTraceConfigs item", traceConfigFields, ps)
-		if !ok {
-			continue
-		}
+	readMaps(n, at, "a list of {name, value} or {name, valueFrom} maps", "a ddTraceConfigs item", traceConfigFields, ps, func(iat string, fs map[string]*yaml.Node) {
 		var tc TraceConfig
-		if v := fs["name"]; v == nil {
-			ps.addf(iat+".name", "must be set")
-		} else if name, ok := readString(v, iat+".name", ps); ok {
-			if err := traceConfigName(name); err != nil {
-				ps.add(iat+".name", err)
-			}
-			tc.Name = name
-		}
+		tc.Name = requiredString(fs, "name", iat, traceConfigName, ps)
 		if v := fs["value"]; v != nil {
 			tc.Value, _ = readString(v, iat+".value", ps)
 		}
@@ -527,7 +527,7 @@ func readTraceConfigs(n *yaml.Node, at string, ps *problems) []TraceConfig {
 			ps.addf(iat, "must give value or valueFrom, not both")
 		}
 		tcs = append(tcs, tc)
-	}
+	})
 	return tcs
 }
 
