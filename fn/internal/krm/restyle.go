@@ -164,6 +164,9 @@ func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	// one may not. Render and remove then find the same places whichever way the diff leaned.
 	slideApart(change, mine, b, t)
 	slideApart(mine, change, b, o)
+	if splitsBlockScalar(blockScalars(bl), mine, change) {
+		return nil, false
+	}
 	// The change never rewrites a comment; where go-yaml wrote one elsewhere because of the
 	// change, where it puts it next time is not certain either.
 	for _, h := range change {

@@ -539,3 +539,64 @@ func TestRestyleListByList(t *testing.T) {
 		t.Fatalf("removal gives:\n%s\nwant:\n%s", again, ours)
 	}
 }
+
+// A block scalar the change does not touch keeps its header (indicator, chomping, indentation
+// digit) and its lines byte for byte; where one side changes its header and the other its body,
+// the merge is not certain and go-yaml's layout is written (the FuzzRestyle seed
+// FuzzRestyle-folded-scalar-39f1c732544f242a: "0: >" without a last line break).
+func TestRestyleBlockScalars(t *testing.T) {
+	ours := "data:\n  script: >\n     folded\n     text\n  keep: |+\n   kept\n\n  strip: |2-\n     two\n  note: x   # spaced\n"
+	doc, err := readDocument([]byte(ours))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := doc.Content[0].Content[1]
+	data.Content = append(data.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "added"}, &yaml.Node{Kind: yaml.ScalarNode, Value: "1"})
+	var theirs bytes.Buffer
+	if err := encodeDocument(doc, &theirs, false); err != nil {
+		t.Fatal(err)
+	}
+	got := string(restyle([]byte(ours), theirs.Bytes(), doc))
+	if want := ours + "  added: 1\n"; got != want {
+		t.Errorf("untouched block scalars changed:\n%s\nwant:\n%s", got, want)
+	}
+
+	// One side's header with the other's body: go-yaml's text, not a mix.
+	ours = "0: >\n 0\n  0"
+	doc, err = readDocument([]byte(ours))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Content[0].Content = append(doc.Content[0].Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "added"}, &yaml.Node{Kind: yaml.ScalarNode, Value: "1"})
+	theirs.Reset()
+	if err := encodeDocument(doc, &theirs, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := restyle([]byte(ours), theirs.Bytes(), doc); !bytes.Equal(got, theirs.Bytes()) {
+		t.Errorf("a block scalar split between the sides:\n%s\nwant go-yaml's text:\n%s", got, theirs.Bytes())
+	}
+}
+
+func TestBlockScalars(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want [][2]int
+	}{
+		{"a: |\n  x\n\n  y\nb: 1\n", [][2]int{{0, 4}}},
+		{"- >-\n  x\n- |2\n   y\n", [][2]int{{0, 2}, {2, 4}}},
+		{"- k: |+\n    x\n  j: 1\n", [][2]int{{0, 2}}},
+		{"a: x | y\nb: 'c >'\nc: d # |\n", nil},
+		{"a: >  # folded\n  x\n", [][2]int{{0, 2}}},
+	} {
+		got := blockScalars(splitLines([]byte(c.text)))
+		if len(got) != len(c.want) {
+			t.Errorf("%q: %v, want %v", c.text, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%q: %v, want %v", c.text, got, c.want)
+			}
+		}
+	}
+}
