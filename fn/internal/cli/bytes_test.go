@@ -83,19 +83,19 @@ func itemData(t *testing.T, s *krm.Split, i int) string {
 	return string(encode(t, &d))
 }
 
-// A Namespace is recognised from its parsed kind on both paths, even when the word "Namespace"
-// appears nowhere in the text (an escape in a double-quoted scalar).
+// A Namespace is recognised from its parsed kind, even when the word "Namespace" appears
+// nowhere in the text (an escape in a double-quoted scalar), in the plain shape and read whole.
 func TestNamespaceDecidedFromParsedData(t *testing.T) {
 	in := []byte(namespaceEscapeInput)
-	var split, whole bytes.Buffer
-	if _, ok, err := processSplit(in, &split); !ok || err != nil {
-		t.Fatalf("the fast path refused the input: %v", err)
+	if _, ok := krm.SplitResourceList(in); !ok {
+		t.Fatal("the cutter refused the input")
 	}
-	if _, err := processWhole(in, &whole); err != nil {
-		t.Fatal(err)
-	}
-	for name, out := range map[string]string{"item by item": split.String(), "whole document": whole.String()} {
-		if !strings.Contains(out, "runAsNonRoot: true") {
+	for name, in := range map[string][]byte{"plain": in, "wide": wideLayout(t, in)} {
+		out, _, err := process(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), "runAsNonRoot: true") {
 			t.Errorf("%s: the restricted namespace was not recognised:\n%s", name, out)
 		}
 	}
@@ -173,18 +173,11 @@ func TestChangedItemKeepsUntouchedLines(t *testing.T) {
 		items.WriteString(l)
 	}
 	in := resourceList(items.String()+"\n", "")
-	var whole bytes.Buffer
-	if _, err := processWhole([]byte(in), &whole); err != nil {
-		t.Fatal(err)
-	}
 	out, _, code := run([]byte(in))
 	if code != 0 {
 		t.Fatal("render failed")
 	}
 	check("item by item", out)
-	if whole.String() != out {
-		t.Errorf("the whole document's path differs:\n%s", diffLines(out, whole.String()))
-	}
 	removed, stderr, code := run(withMode(t, out, "remove"))
 	if code != 0 {
 		t.Fatalf("remove failed:\n%s", stderr)

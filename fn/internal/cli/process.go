@@ -5,6 +5,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -16,7 +17,6 @@ import (
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/inject"
 	"inject-datadog/fn/internal/krm"
-	"inject-datadog/fn/internal/yamltree"
 )
 
 // ProcessTo is the whole function on a ResourceList, bytes in and bytes out to w. err means the
@@ -24,146 +24,97 @@ import (
 // ResourceList, once the run is over: an item the run did not change keeps its bytes, and when
 // any result is an error every item keeps its bytes, so that nothing half-done escapes.
 //
-// Inputs in the plain shape that kustomize and kpt write go item by item (processSplit), which
-// takes a fraction of the memory; the rest go through the whole document (processWhole). Both
-// give the same bytes.
+// The items are cut out as text and run one by one (krm.SplitResourceList), which takes a
+// fraction of the memory of the whole document. A ResourceList in another layout, or whose items
+// do not read on their own, is read whole once and written in the plain shape first
+// (krm.Reencode).
 func ProcessTo(in []byte, w io.Writer) (krm.Results, error) {
-	rs, ok, err := processSplit(in, w)
-	if ok || err != nil {
-		return rs, err
+	if s, ok := krm.SplitResourceList(in); ok {
+		if rs, items, ok := runResourceList(s); ok {
+			return rs, s.Output(w, items, rs)
+		}
 	}
-	return processWhole(in, w)
-}
-
-// processWhole reads, mutates and writes the ResourceList as one YAML document. When the input
-// is in the plain shape after all (an item's aliases name another item's anchors, or an item is
-// not a map), items are written one by one as processSplit writes them.
-func processWhole(in []byte, w io.Writer) (krm.Results, error) {
-	rl, err := krm.Read(in)
+	s, err := krm.Reencode(in)
 	if err != nil {
 		return nil, err
 	}
-	rs := append(krm.Results{}, rl.Problems...)
-	// Items whose aliases name another item's anchors cannot be written one by one: an edit of
-	// one may change the other. Decided before any edit.
-	selfContained := true
-	for _, o := range rl.Items {
-		selfContained = selfContained && yamltree.SelfContained(o.Node)
+	rs, items, ok := runResourceList(s)
+	if !ok {
+		return nil, errors.New("an item of the ResourceList, written again on its own, does not read as YAML")
 	}
-	cfg, cerrs := parseConfig(rl.FunctionConfig)
-	configResults(&rs, rl.FunctionConfig, cfg, cerrs)
-	var changed []bool
-	if cfg != nil {
-		tr := inject.New(cfg)
-		tr.SetNamespaces(rl.Items)
-		var orig *krm.ResourceList
-		if cfg.Mode == config.RunCheck {
-			if orig, err = krm.Read(in); err != nil {
-				return nil, fmt.Errorf("re-reading the input: %w", err)
-			}
-		}
-		changed = make([]bool, len(rl.Items))
-		wouldChange := 0
-		for i, o := range rl.Items {
-			r, ch := tr.Object(o)
-			rs, changed[i] = append(rs, r...), ch
-			if ch && orig != nil {
-				wouldChange++
-				reportChange(&rs, orig.Items[i], orig.Items[i].Node, o.Node)
-			}
-		}
-		if len(rl.Items) > 0 {
-			r, _ := tr.Reshare(rl.Items[0].Tree)
-			rs = append(rs, r...)
-		}
-		closeResults(&rs, tr.Summary(), cfg, wouldChange)
-		// Removal may share a node between items again.
-		for _, o := range rl.Items {
-			selfContained = selfContained && yamltree.SelfContained(o.Node)
-		}
-	}
-	s, split := krm.SplitResourceList(in)
-	if split && s.Len() != len(rl.Items) {
-		split = false
-	}
-	if split && !rs.HasErrors() && !selfContained {
-		split = false
-	}
-	if split {
-		var items krm.ItemWriter
-		var tmp, ours bytes.Buffer
-		for i, o := range rl.Items {
-			if rs.HasErrors() || !changed[i] {
-				items.Append(s.Raw(i))
-				continue
-			}
-			var text bytes.Buffer
-			doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{o.Node}}
-			if err := krm.WriteItem(doc, s.ItemText(i, &ours), &text, &tmp); err != nil {
-				return nil, err
-			}
-			items.Append(text.Bytes())
-		}
-		if ok, err := s.Output(w, &items, rs); ok || err != nil {
-			return rs, err
-		}
-	}
-	if rs.HasErrors() {
-		// Start again from the input: the items go out exactly as they came in.
-		if rl, err = krm.Read(in); err != nil {
-			return nil, fmt.Errorf("re-reading the input: %w", err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := rl.Write(&buf, rs); err != nil {
-		return nil, err
-	}
-	_, err = w.Write(buf.Bytes())
-	return rs, err
+	return rs, s.Output(w, items, rs)
 }
 
-// processSplit mutates the items one by one and writes them to w; ok is false, and nothing is
-// written, when the input is not in the plain shape or an item cannot be read on its own (the
-// whole-document path then redoes it). err is a failure to write.
-func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
-	s, ok := krm.SplitResourceList(in)
-	if !ok {
-		return nil, false, nil
-	}
+// runResourceList runs the function over the items of s. ok is false when an item does not read
+// as YAML on its own (its aliases name another item's anchors).
+func runResourceList(s *krm.Split) (krm.Results, *krm.ItemWriter, bool) {
+	var rs krm.Results
 	cfg, cerrs := parseConfig(s.FunctionConfig)
-	if cfg != nil && cfg.Mode == config.RunRemove && inject.NeedsWholeDocument(in) {
-		return nil, false, nil // items may share nodes again: one document
-	}
-	items := &krm.ItemWriter{}
 	configResults(&rs, s.FunctionConfig, cfg, cerrs)
+	var problems krm.Results
+	items := &krm.ItemWriter{}
 	if cfg != nil {
-		var runResults krm.Results
-		if runResults, items, _, ok = runItems(s, cfg); !ok {
-			return nil, false, nil
+		runResults, its, _, ok := runItems(s, cfg)
+		if !ok {
+			return nil, nil, false
 		}
-		rs = append(rs, runResults...)
-	} else if !itemsRead(s) {
-		return nil, false, nil // the whole document reports why it cannot be read
+		problems, items = runResults.problems, its
+		rs = append(rs, runResults.results...)
+	} else {
+		var ok bool
+		if problems, ok = itemProblems(s); !ok {
+			return nil, nil, false
+		}
 	}
+	rs = append(problems, rs...)
 	if rs.HasErrors() {
 		items = &krm.ItemWriter{}
 		for i := 0; i < s.Len(); i++ {
 			items.Append(s.Raw(i))
 		}
 	}
-	ok, err = s.Output(w, items, rs)
-	return rs, ok, err
+	return rs, items, true
 }
 
-// itemsRead reports whether every item of s reads as a resource on its own.
-func itemsRead(s *krm.Split) bool {
+// itemProblems reports the items of src that are not resources; ok is false when an item does
+// not read as YAML on its own.
+func itemProblems(src itemSource) (krm.Results, bool) {
+	var rs krm.Results
 	var text bytes.Buffer
-	for i := 0; i < s.Len(); i++ {
-		if o, _, err := krm.ReadItem(s.ItemText(i, &text)); err != nil || o == nil {
-			return false
+	for i := 0; i < src.Len(); i++ {
+		t := src.ItemText(i, &text)
+		o, _, err := krm.ReadItem(t)
+		if err != nil || o == nil {
+			p, ok := problem(src, i, t, err)
+			if !ok {
+				return nil, false
+			}
+			rs = append(rs, p...)
 		}
 	}
-	return true
+	return rs, true
+}
+
+// problem is the error for item i, whose text does not read as one resource (err, or no object
+// at all). ok is false for an item of a ResourceList that does not read as YAML on its own: the
+// ResourceList is then read whole.
+func problem(src itemSource, i int, text []byte, err error) (rs krm.Results, ok bool) {
+	if _, stream := src.(*krm.Stream); stream {
+		switch {
+		case err == nil:
+			return nil, true // an empty document passes in a stream
+		case krm.IsShapeError(err):
+			rs.Errorf(nil, "", "document %d of the input must be one Kubernetes object (a map)", i)
+		default:
+			rs.Errorf(nil, "", "document %d of the input is not valid YAML: %v", i, err)
+		}
+		return rs, true
+	}
+	if !krm.ReadsAlone(err) {
+		return nil, false
+	}
+	rs.Errorf(nil, fmt.Sprintf("items[%d]", i), "every item must be a resource (a map), found %s", krm.ItemKind(text))
+	return rs, true
 }
 
 // itemSource is a run's items as text: the items of a ResourceList, or the documents of a stream.
@@ -177,34 +128,29 @@ type itemSource interface {
 	Encode(i int, doc *yaml.Node, out, tmp, text *bytes.Buffer) error
 	// File is where item i comes from, when its annotations cannot say.
 	File(i int) *fn.File
-	// EncodesAlone reports whether item i, changed, can be written on its own.
-	EncodesAlone(i int) bool
 }
 
-// runItems mutates the items of src for cfg. The items are independent, so they are read,
-// mutated and written on every core, and collected in input order, which keeps the output the
-// same. ok is false when an item cannot be read on its own. The summary closes the results.
-func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter, inject.Summary, bool) {
+// runItems mutates the items of src for cfg: the Namespaces first, then each item, then the
+// summary. The items are independent, so they are read, mutated and written on every core, and
+// collected in input order, which keeps the output the same. ok is false when an item of a
+// ResourceList does not read as YAML on its own.
+func runItems(src itemSource, cfg *config.Config) (runOutput, *krm.ItemWriter, inject.Summary, bool) {
 	tr := inject.New(cfg)
-	// Namespaces first: a restricted one changes the templates in it, wherever they come. The
-	// byte search only skips items that cannot be a Namespace or a List of them; what an item
-	// is, the parsed item says.
+	// A restricted namespace changes the templates in it, wherever they come. The byte search
+	// only skips items that cannot be a Namespace or a List of them; what an item is, the parsed
+	// item says. An item that does not read is reported by its own run below.
 	var namespaces []*krm.Object
 	var text bytes.Buffer
 	for i := 0; i < src.Len(); i++ {
 		if t := src.ItemText(i, &text); krm.MayHoldNamespace(t) {
-			o, _, err := krm.ReadItem(t)
-			if err != nil {
-				return nil, nil, inject.Summary{}, false
-			}
-			if o != nil {
+			if o, _, err := krm.ReadItem(t); err == nil && o != nil {
 				namespaces = append(namespaces, o)
 			}
 		}
 	}
 	tr.SetNamespaces(namespaces)
 
-	var rs krm.Results
+	var out runOutput
 	items := &krm.ItemWriter{}
 	ok := true
 	wouldChange := 0
@@ -214,7 +160,8 @@ func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter,
 		case r.failed:
 			ok = false
 		default:
-			rs = append(rs, r.results...)
+			out.results = append(out.results, r.results...)
+			out.problems = append(out.problems, r.problems...)
 			items.Append(r.text)
 			if r.wouldChange {
 				wouldChange++
@@ -222,24 +169,29 @@ func runItems(src itemSource, cfg *config.Config) (krm.Results, *krm.ItemWriter,
 		}
 	}
 	if !ok {
-		return nil, nil, inject.Summary{}, false
+		return runOutput{}, nil, inject.Summary{}, false
 	}
 	sum := tr.Summary()
-	closeResults(&rs, sum, cfg, wouldChange)
-	return rs, items, sum, true
+	closeResults(&out.results, sum, cfg, append(out.problems, out.results...), wouldChange)
+	return out, items, sum, true
 }
+
+// runOutput is what a run reports: about the items that are resources, and about those that are
+// not (problems), which the caller reports first.
+type runOutput struct{ results, problems krm.Results }
 
 // itemResult is one item, mutated and written.
 type itemResult struct {
-	text        []byte
-	results     krm.Results
-	failed      bool
-	wouldChange bool
+	text              []byte
+	results, problems krm.Results
+	failed            bool
+	wouldChange       bool
 }
 
-// closeResults adds the summary and, with report.images, the image list.
-func closeResults(rs *krm.Results, sum inject.Summary, cfg *config.Config, wouldChange int) {
-	rs.Infof("%s", summaryMessage(sum, cfg, *rs, wouldChange))
+// closeResults adds the summary, which says whether all (every result so far) has an error,
+// and, with report.images, the image list.
+func closeResults(rs *krm.Results, sum inject.Summary, cfg *config.Config, all krm.Results, wouldChange int) {
+	rs.Infof("%s", summaryMessage(sum, cfg, all, wouldChange))
 	if cfg.Report.Images {
 		images := sum.ImageList()
 		if len(images) == 0 {
@@ -314,23 +266,14 @@ func mutateItems(src itemSource, tr *inject.Transformer, check bool) <-chan item
 // In check mode a changed item is written back as it came too, with an error saying where the
 // rendered item would differ.
 func mutateItem(src itemSource, tr *inject.Transformer, check bool, i int, text, tmp *bytes.Buffer) itemResult {
-	o, doc, err := krm.ReadItem(src.ItemText(i, text))
-	if err != nil {
-		return itemResult{failed: true}
-	}
-	if o == nil {
-		// An empty document passes in a stream; an item of a ResourceList must be a resource,
-		// which the whole document reports.
-		if _, stream := src.(*krm.Stream); !stream {
-			return itemResult{failed: true}
-		}
-		return itemResult{text: src.Raw(i)}
+	t := src.ItemText(i, text)
+	o, doc, err := krm.ReadItem(t)
+	if err != nil || o == nil {
+		p, ok := problem(src, i, t, err)
+		return itemResult{text: src.Raw(i), problems: p, failed: !ok}
 	}
 	o.Source = src.File(i)
 	rs, changed := tr.Object(o)
-	if more, ch := tr.Reshare(o.Tree); len(more) > 0 || ch {
-		rs, changed = append(rs, more...), changed || ch
-	}
 	r := itemResult{results: rs, text: src.Raw(i)}
 	if changed && check {
 		before, _, err := krm.ReadItem(src.ItemText(i, text))
@@ -343,9 +286,6 @@ func mutateItem(src itemSource, tr *inject.Transformer, check bool, i int, text,
 		return r
 	}
 	if changed {
-		if !src.EncodesAlone(i) {
-			return itemResult{failed: true}
-		}
 		var out bytes.Buffer
 		if err := src.Encode(i, doc, &out, tmp, text); err != nil {
 			return itemResult{failed: true}

@@ -2,75 +2,133 @@ package cli
 
 import (
 	"bytes"
-	"io"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"inject-datadog/fn/internal/krm"
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// The item-by-item path must write exactly the bytes of the whole-document path, failing runs
-// included. Every golden input is in the plain shape, so each must take the fast path.
-func TestSplitPathMatchesWholeDocument(t *testing.T) {
-	fast := 0
+// Every golden input is in the plain shape, so each is cut as text as it came; only items that
+// share anchors need the ResourceList read whole and written again first.
+func TestGoldenInputsAreCutAsText(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		in := goldenInput(t, c.dir)
-		var wb bytes.Buffer
-		wholeRs, err := processWhole(in, &wb)
-		var buf bytes.Buffer
-		splitRs, ok, _ := processSplit(in, &buf)
-		if !ok {
-			// Only an item that is no resource at all, or aliases across items, send a plain
-			// input to the whole document.
-			if bytes.Contains(in, []byte("\nitems:\n- ")) && !hasItemProblem(wholeRs) && !aliasesAcrossItems(t, in) {
-				t.Errorf("%s: the fast path refused a plain input", c.name)
-			}
-			continue
+		if _, ok := krm.SplitResourceList(in); !ok && !aliasesAcrossItems(t, in) && bytes.Contains(in, []byte("\nitems:\n- ")) {
+			t.Errorf("%s: the cutter refused a plain input", c.name)
 		}
-		fast++
-		if err != nil {
-			t.Errorf("%s: the fast path took an input the whole-document path refuses: %v", c.name, err)
-			continue
-		}
-		if buf.String() != wb.String() {
-			t.Errorf("%s: the fast path differs:\n%s", c.name, diffLines(wb.String(), buf.String()))
-		}
-		if len(splitRs) != len(wholeRs) {
-			t.Errorf("%s: %d results on the fast path, %d on the whole document", c.name, len(splitRs), len(wholeRs))
-		}
-	}
-	if fast < 90 {
-		t.Errorf("only %d golden inputs took the fast path", fast)
 	}
 }
 
-// FuzzSplitPath checks the same on arbitrary inputs: when the fast path takes an input, it
-// writes what the whole-document path writes.
+// A ResourceList in another layout is read whole once and written in the plain shape: the run
+// on it gives the same items and the same results as on the same ResourceList written plainly.
+func TestOtherLayoutsRunAsThePlainShape(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		in := goldenInput(t, c.dir)
+		if _, err := krm.Read(in); err != nil || aliasesAcrossItems(t, in) {
+			continue
+		}
+		wide := wideLayout(t, in)
+		if _, ok := krm.SplitResourceList(wide); ok && bytes.Contains(wide, []byte("\n  - ")) {
+			t.Fatalf("%s: the wide layout was cut as text:\n%s", c.name, wide)
+		}
+		out, rs, err := process(in)
+		wout, wrs, werr := process(wide)
+		if (err == nil) != (werr == nil) {
+			t.Errorf("%s: plain: %v, wide: %v", c.name, err, werr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if itemsData(t, string(out)) != itemsData(t, string(wout)) {
+			t.Errorf("%s: the wide layout renders otherwise:\n%s", c.name, diffLines(itemsData(t, string(out)), itemsData(t, string(wout))))
+		}
+		if len(rs) != len(wrs) {
+			t.Errorf("%s: %d results plain, %d wide", c.name, len(rs), len(wrs))
+		}
+	}
+}
+
+// wideLayout writes a ResourceList with its lists indented under their keys, a layout the cutter
+// does not take.
+func wideLayout(t *testing.T, in []byte) []byte {
+	t.Helper()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(in, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoderWithOptions(&b, &yaml.EncoderOptions{SeqIndent: yaml.WideSequenceStyle})
+	if err := enc.Encode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// FuzzSplitPath checks the cutter on arbitrary inputs: where it takes an input and every item
+// reads on its own (as the run reads it), the whole document reads, holds as many items, and
+// each reads as the same data as in the whole document.
 func FuzzSplitPath(f *testing.F) {
 	seedGolden(f)
 	f.Add([]byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: |\n    x\n\n    y\n  b: c\n"))
+	f.Add([]byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# head\n- a: 1\n# inside\n  b: 2\n\n# last\nkind: ResourceList\n"))
 	f.Add([]byte(namespaceEscapeInput))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		var buf bytes.Buffer
-		if _, ok, _ := processSplit(in, &buf); !ok {
+		s, ok := krm.SplitResourceList(in)
+		if !ok {
 			return
 		}
-		split := buf.Bytes()
-		var wb bytes.Buffer
-		_, err := processWhole(in, &wb)
-		whole := wb.Bytes()
-		if err != nil {
-			t.Fatalf("the fast path took an input the whole-document path refuses: %v", err)
+		var text bytes.Buffer
+		for i := 0; i < s.Len(); i++ {
+			if _, _, err := krm.ReadItem(s.ItemText(i, &text)); !krm.ReadsAlone(err) {
+				return // the run reads the ResourceList whole
+			}
 		}
-		if string(split) != string(whole) {
-			t.Fatalf("the fast path differs:\n%s", diffLines(string(whole), string(split)))
+		var doc yaml.Node
+		if err := yaml.Unmarshal(in, &doc); err != nil || len(doc.Content) != 1 {
+			t.Fatalf("the cutter took input that does not read as one document: %v", err)
+		}
+		items := yamltree.Get(doc.Content[0], "items")
+		n := 0
+		if items != nil && items.Kind == yaml.SequenceNode {
+			n = len(items.Content)
+		}
+		if s.Len() != n {
+			t.Fatalf("%d items cut, %d in the whole document", s.Len(), n)
+		}
+		for i := 0; i < s.Len(); i++ {
+			var alone yaml.Node
+			if yaml.Unmarshal(s.ItemText(i, &text), &alone) != nil || len(alone.Content) != 1 {
+				continue
+			}
+			if got, want := dataOf(t, alone.Content[0]), dataOf(t, items.Content[i]); got != want {
+				t.Fatalf("item %d reads otherwise on its own:\n%s", i, diffLines(want, got))
+			}
 		}
 	})
 }
 
-// Text that means one thing inside the ResourceList and another in an item of its own.
-func TestSplitPathRefusesContextDependentText(t *testing.T) {
+// dataOf is n's data, aliases expanded, as JSON-like text.
+func dataOf(t *testing.T, n *yaml.Node) string {
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return "undecodable: " + err.Error()
+	}
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// Text that means one thing inside the ResourceList and another in an item of its own is never
+// run as the item alone: the items come out as the whole document reads them, or the input is
+// refused as the whole document is.
+func TestContextDependentTextIsReadWhole(t *testing.T) {
 	for _, in := range []string{
 		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: b\n  ...\n",
 		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: b\n  ---\n",
@@ -79,27 +137,23 @@ func TestSplitPathRefusesContextDependentText(t *testing.T) {
 		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n-  a: b\n",
 		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a: \r b\n",
 	} {
-		if _, ok, _ := processSplit([]byte(in), io.Discard); ok {
-			t.Errorf("the fast path took %q", in)
+		_, readErr := krm.Read([]byte(in))
+		out, _, err := process([]byte(in))
+		if (err == nil) != (readErr == nil) {
+			t.Errorf("%q: the run says %v, the whole document %v", in, err, readErr)
+			continue
+		}
+		if err == nil && itemsData(t, string(out)) != itemsData(t, in) {
+			t.Errorf("%q: the items changed:\n%s", in, out)
 		}
 	}
-}
-
-// hasItemProblem reports an error about an item that is not a resource.
-func hasItemProblem(rs krm.Results) bool {
-	for _, r := range rs {
-		if r.Field != nil && strings.HasPrefix(r.Field.Path, "items[") {
-			return true
-		}
-	}
-	return false
 }
 
 // aliasesAcrossItems reports an item whose aliases name another item's anchors.
 func aliasesAcrossItems(t *testing.T, in []byte) bool {
 	rl, err := krm.Read(in)
 	if err != nil {
-		t.Fatal(err)
+		return false
 	}
 	for _, o := range rl.Items {
 		if !yamltree.SelfContained(o.Node) {

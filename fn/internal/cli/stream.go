@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -29,23 +28,13 @@ func runStream(in []byte, opts options, stdout, stderr io.Writer) int {
 	}
 	cfg.Report.Workloads = cfg.Report.Workloads || opts.explain
 	s := krm.SplitStream(in)
-	runResults, items, sum, ok := runItems(s, cfg)
+	out, items, sum, ok := runItems(s, cfg)
 	if !ok {
-		// Some document could not be read on its own: find it, to say which.
-		var text bytes.Buffer
-		for i := 0; i < s.Len(); i++ {
-			if _, _, err := krm.ReadItem(s.ItemText(i, &text)); err != nil {
-				msg := fmt.Sprintf("document %d of the input must be one Kubernetes object (a map)", i)
-				if !krm.IsShapeError(err) {
-					msg = fmt.Sprintf("document %d of the input is not valid YAML: %v", i, err)
-				}
-				rs.Errorf(nil, "", "%s", msg)
-				break
-			}
-		}
+		// Every document reads on its own or is a problem: only a failure to write is left.
+		rs.Errorf(nil, "", "a changed document could not be written")
 		return report(rs, opts, stderr)
 	}
-	rs = append(rs, runResults...)
+	rs = append(append(out.problems, rs...), out.results...)
 	if code := report(rs, opts, stderr); code != 0 || cfg.Mode == config.RunCheck {
 		return code // check mode writes nothing on stdout
 	}

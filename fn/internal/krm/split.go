@@ -12,12 +12,13 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// The fast path. go-yaml's emitter holds every event of a document until the document ends, and
-// its node tree costs tens of bytes per character of input: a ResourceList of 30 MB read and
-// written as one document takes gigabytes. Kustomize and kpt write ResourceLists in one plain
-// shape (top-level keys at column 0, items as "- " entries), so the items can be cut out as text,
-// and each read, edited and written as a document of its own. Anything else in the input, and any
-// doubt, means the caller uses Read and Write on the whole document instead.
+// Items are cut out of the ResourceList as text. go-yaml's emitter holds every event of a
+// document until the document ends, and its node tree costs tens of bytes per character of
+// input: a ResourceList of 30 MB read and written as one document takes gigabytes. Kustomize and
+// kpt write ResourceLists in one plain shape (top-level keys at column 0, items as "- " entries),
+// so the items can be cut out as text, and each read, edited and written as a document of its
+// own. Input in any other shape is read whole once and written in that shape (Reencode), then
+// cut the same way: there is one pipeline for every input.
 
 // itemsPlaceholder stands for the items in the skeleton while it is written.
 const itemsPlaceholder = "__inject_datadog_items__"
@@ -25,18 +26,27 @@ const itemsPlaceholder = "__inject_datadog_items__"
 // Split is a ResourceList cut into its items and the rest.
 type Split struct {
 	in []byte
-	// skeleton is the ResourceList without its items, read as a tree.
+	// skeleton is the ResourceList without its items, read as a tree; with no items cut, the
+	// whole ResourceList.
 	skeleton *yaml.Node
 	// FunctionConfig is the skeleton's functionConfig, nil when there is none.
 	FunctionConfig *Object
-	// items are the byte ranges of the items' lines in the input, "- " included.
-	items [][2]int
-	// footComment marks the items whose text ends with a comment.
-	footComment []bool
+	// items are the items' lines in the input.
+	items []itemRange
+	// placeholder is set when the skeleton's items are the placeholder.
+	placeholder bool
 }
 
-// errShape says the input is not in the plain shape; the caller reads the whole document.
-var errShape = errors.New("not in the plain ResourceList shape")
+// itemRange is an item's byte range: from start, the blank lines and column-0 comments that head
+// it; from body, its own lines, the first marked "- ".
+type itemRange struct{ start, body, end int }
+
+// errShape says an item's text parses but is not one mapping; errTrailing that text follows the
+// document, which the item's text alone hides (in "- {}0" the whole ResourceList is no YAML).
+var (
+	errShape    = errors.New("not one mapping")
+	errTrailing = fmt.Errorf("%w: text after the document", errShape)
+)
 
 // lineAt returns the line that starts at offset i, "\n" included.
 func lineAt(in []byte, i int) []byte {
@@ -47,7 +57,7 @@ func lineAt(in []byte, i int) []byte {
 }
 
 // SplitResourceList cuts in into items, or returns false when the input is not in the plain shape
-// (the whole-document path then reads it, and reports what is wrong with it, if anything).
+// (Reencode then writes it so, or reports what is wrong with it).
 func SplitResourceList(in []byte) (*Split, bool) {
 	// Lines are cut at "\n"; go-yaml also breaks lines at "\r", NEL, LS and PS.
 	for _, brk := range otherLineBreaks {
@@ -67,42 +77,52 @@ func SplitResourceList(in []byte) (*Split, bool) {
 		i += len(l)
 	}
 	if itemsAt < 0 {
-		return nil, false
+		return splitWithoutItems(in)
 	}
-	// The items run from the line after "items:" to the next line at column 0 that is not an item.
-	s := &Split{in: in}
-	end := itemsEnd
+	// The items run from the line after "items:" to the next line at column 0 that is neither an
+	// item nor a comment. Blank lines and column-0 comments head the item that follows them.
+	s := &Split{in: in, placeholder: true}
+	end, heading := itemsEnd, -1
 	for end < len(in) {
 		l := lineAt(in, end)
 		blank := len(bytes.TrimSpace(l)) == 0
 		switch {
-		case bytes.HasPrefix(l, []byte("- ")):
-			if len(l) < 3 || l[2] == ' ' || l[2] == '\t' || l[2] == '\n' || l[2] == '\r' || marksDocument(l[2:]) {
+		case bytes.HasPrefix(l, []byte("- ")) || bytes.Equal(bytes.TrimRight(l, "\n"), []byte("-")):
+			if len(l) > 2 && (l[2] == ' ' || l[2] == '\t' || l[2] == '\r' || marksDocument(l[2:])) {
 				return nil, false // the item's content must start right after "- "
 			}
-			s.items = append(s.items, [2]int{end, end + len(l)})
+			start := end
+			if heading >= 0 {
+				start, heading = heading, -1
+			}
+			s.items = append(s.items, itemRange{start, end, end + len(l)})
+		case heading >= 0 && (blank || l[0] == '#'):
+		case l[0] == '#' || blank && len(s.items) == 0:
+			heading = end
 		case blank || bytes.HasPrefix(l, []byte("  ")):
 			if len(s.items) == 0 || marksDocument(l[min(2, len(l)):]) {
 				return nil, false
 			}
-			s.items[len(s.items)-1][1] = end + len(l)
-		case l[0] == ' ' || l[0] == '\t' || l[0] == '#' || l[0] == '-':
-			return nil, false // wide indentation, a comment between items, another sequence
+			if heading >= 0 {
+				// A column-0 comment inside an item's lines is the item's.
+				heading = -1
+			}
+			s.items[len(s.items)-1].end = end + len(l)
+		case l[0] == ' ' || l[0] == '\t' || l[0] == '-':
+			return nil, false // wide indentation, another sequence
 		default:
 			goto done
 		}
 		end += len(l)
 	}
 done:
-	if len(s.items) == 0 {
-		return nil, false
+	if heading >= 0 {
+		end = heading // comments after the last item head what follows the items
 	}
-	// A comment that ends an item is a foot comment, which go-yaml places by what follows it:
-	// in an item of its own it would come out elsewhere than in the whole list. Such an item is
-	// written back as it came when unchanged; changed, the whole document must write it.
-	s.footComment = make([]bool, len(s.items))
-	for i, r := range s.items {
-		s.footComment[i] = endsWithComment(in[r[0]:r[1]])
+	if len(s.items) > 0 {
+		s.items[len(s.items)-1].end = min(s.items[len(s.items)-1].end, end)
+	} else {
+		return nil, false
 	}
 	var skel bytes.Buffer
 	skel.Write(in[:itemsAt])
@@ -114,6 +134,20 @@ done:
 	}
 	s.skeleton, s.FunctionConfig = root, fc
 	return s, true
+}
+
+// splitWithoutItems is the Split of a ResourceList with no block list of items: none, null or
+// an empty list.
+func splitWithoutItems(in []byte) (*Split, bool) {
+	root, fc, err := parseRoot(in)
+	if err != nil {
+		return nil, false
+	}
+	if items := yamltree.Get(root, "items"); items != nil && items.ShortTag() != yaml.NodeTagNull &&
+		(items.Kind != yaml.SequenceNode || len(items.Content) > 0) {
+		return nil, false
+	}
+	return &Split{in: in, skeleton: root, FunctionConfig: fc}, true
 }
 
 var otherLineBreaks = [][]byte{[]byte("\r"), []byte("\u0085"), []byte("\u2028"), []byte("\u2029")}
@@ -143,17 +177,20 @@ func marksDocument(l []byte) bool {
 // Len is the number of items.
 func (s *Split) Len() int { return len(s.items) }
 
-// ItemText is item i as a standalone YAML document: its lines without the "- " and the two
+// ItemText is item i as a standalone YAML document: its own lines without the "- " and the two
 // columns of indentation under it.
 func (s *Split) ItemText(i int, buf *bytes.Buffer) []byte {
 	buf.Reset()
-	text := s.in[s.items[i][0]:s.items[i][1]]
+	text := s.in[s.items[i].body:s.items[i].end]
 	for j := 0; j < len(text); {
 		l := lineAt(text, j)
-		if len(l) >= 2 && (l[0] == '-' || l[0] == ' ') && l[1] == ' ' {
+		switch {
+		case len(l) >= 2 && (l[0] == '-' || l[0] == ' ') && l[1] == ' ':
 			buf.Write(l[2:])
-		} else {
-			buf.Write(l) // a blank line with less than two spaces
+		case j == 0:
+			buf.Write(l[1:]) // "-" alone: a null item
+		default:
+			buf.Write(l) // a blank line with less than two spaces, a comment at column 0
 		}
 		j += len(l)
 	}
@@ -186,7 +223,7 @@ func readDocument(text []byte) (*yaml.Node, error) {
 		return nil, err
 	}
 	if !errors.Is(dec.Decode(&extra), io.EOF) {
-		return nil, errShape
+		return nil, errTrailing
 	}
 	if err := refuseRecursiveAlias(text, &doc); err != nil {
 		return nil, err
@@ -208,26 +245,25 @@ func MayHoldNamespace(text []byte) bool {
 	return bytes.Contains(text, []byte("Namespace")) || bytes.IndexByte(text, '\\') >= 0
 }
 
-// Raw is item i as it came, "- " included: an item the run did not change is written back so.
-// The last item may end the input without a line break; it gets one, as the rest follows it.
+// Raw is item i as it came, "- " and the lines that head it included: an item the run did not
+// change is written back so. The last item may end the input without a line break; it gets one,
+// as the rest follows it.
 func (s *Split) Raw(i int) []byte {
-	raw := s.in[s.items[i][0]:s.items[i][1]]
+	raw := s.in[s.items[i].start:s.items[i].end]
 	if len(raw) > 0 && raw[len(raw)-1] != '\n' {
 		return append(raw[:len(raw):len(raw)], '\n')
 	}
 	return raw
 }
 
-// EncodesAlone reports whether item i, changed, comes out the same written on its own as in the
-// whole document: not when it ends with a comment.
-func (s *Split) EncodesAlone(i int) bool { return !s.footComment[i] }
-
 // File is nil: an item of a ResourceList says where it comes from in its annotations.
 func (s *Split) File(int) *fn.File { return nil }
 
-// Encode writes item i, changed, as WriteItem does, keeping the item's own lines where the
-// change leaves them; tmp and text are scratch space.
+// Encode writes item i, changed: the lines that head it as they came, then the item as
+// WriteItem writes it, keeping the item's own lines where the change leaves them; tmp and text
+// are scratch space.
 func (s *Split) Encode(i int, doc *yaml.Node, out, tmp, text *bytes.Buffer) error {
+	out.Write(s.in[s.items[i].start:s.items[i].body])
 	return WriteItem(doc, s.ItemText(i, text), out, tmp)
 }
 
@@ -279,26 +315,33 @@ func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer) error {
 }
 
 // Output writes the ResourceList: the skeleton with results appended, and the items in place of
-// the placeholder. It returns false, having written nothing, if the skeleton did not come out in
-// the plain shape.
-func (s *Split) Output(w io.Writer, items *ItemWriter, results Results) (bool, error) {
+// the placeholder.
+func (s *Split) Output(w io.Writer, items *ItemWriter, results Results) error {
 	rl := &ResourceList{root: s.skeleton}
 	var skel bytes.Buffer
 	if err := rl.Write(&skel, results); err != nil {
-		return false, err
+		return err
 	}
-	marker := []byte("items: " + itemsPlaceholder + "\n")
-	i := bytes.Index(skel.Bytes(), marker)
-	if i < 0 || (i > 0 && skel.Bytes()[i-1] != '\n') || bytes.Count(skel.Bytes(), marker) != 1 {
-		return false, nil
+	parts := [][]byte{skel.Bytes()}
+	if s.placeholder {
+		// The placeholder is a plain scalar: go-yaml writes it on the key's line, with the key's
+		// line comment after it, if any.
+		b := skel.Bytes()
+		i := bytes.Index(b, []byte("items: "+itemsPlaceholder))
+		if i < 0 || i > 0 && b[i-1] != '\n' {
+			return fmt.Errorf("writing the ResourceList: the items' place is not where it must be")
+		}
+		rest := b[i+len("items: "+itemsPlaceholder):]
+		eol := bytes.IndexByte(rest, '\n') + 1
+		parts = append([][]byte{b[:i], []byte("items:"), rest[:eol]}, items.chunks...)
+		parts = append(parts, rest[eol:])
 	}
-	parts := append([][]byte{skel.Bytes()[:i], []byte("items:\n")}, items.chunks...)
-	for _, part := range append(parts, skel.Bytes()[i+len(marker):]) {
+	for _, part := range parts {
 		if _, err := w.Write(part); err != nil {
-			return true, err
+			return err
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // Flush writes the collected text to out.
@@ -313,3 +356,20 @@ func (w *ItemWriter) Flush(out io.Writer) error {
 
 // IsShapeError reports ReadItem's refusal of text that parses but is not one mapping.
 func IsShapeError(err error) bool { return errors.Is(err, errShape) }
+
+// ReadsAlone reports whether ReadItem's err still lets an item of a ResourceList be read on its
+// own: no error, or an item that is not one mapping. A parse error or text after the document
+// may mean something else in the whole ResourceList, which must then be read whole.
+func ReadsAlone(err error) bool {
+	return err == nil || errors.Is(err, errShape) && !errors.Is(err, errTrailing)
+}
+
+// ItemKind names what an item's text holds ("a list", "a string", "null"), for the error about
+// an item that is not a map.
+func ItemKind(text []byte) string {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(text, &doc); err != nil || len(doc.Content) == 0 {
+		return "null"
+	}
+	return yamltree.KindName(doc.Content[0])
+}
