@@ -81,7 +81,7 @@ func parseRoot(in []byte) (*yaml.Node, *Object, error) {
 		return nil, nil, fmt.Errorf("the input must be exactly one YAML document, a ResourceList; found %d documents", len(docs))
 	}
 	root := docs[0]
-	if err := refuseRecursiveAlias(in, root); err != nil {
+	if err := yamltree.RefuseRecursiveAlias(in, root); err != nil {
 		return nil, nil, err
 	}
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -132,16 +132,4 @@ func (rl *ResourceList) Write(w io.Writer, results Results) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// refuseRecursiveAlias is an error for a document (read from text) that holds an alias inside the
-// node it names. Only text with a "*" can hold an alias.
-func refuseRecursiveAlias(text []byte, doc *yaml.Node) error {
-	if bytes.IndexByte(text, '*') < 0 {
-		return nil
-	}
-	if a := yamltree.RecursiveAlias(doc); a != nil {
-		return fmt.Errorf("the alias *%s at line %d must not sit inside the node it names: Kubernetes cannot read it", a.Value, a.Line)
-	}
-	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"inject-datadog/fn/internal/restyle"
 	"inject-datadog/fn/internal/yamltree"
 )
 
@@ -41,12 +42,6 @@ type Split struct {
 // it; from body, its own lines, the first marked "- ".
 type itemRange struct{ start, body, end int }
 
-// errShape says an item's text parses but is not one mapping; errTrailing that text follows the
-// document, which the item's text alone hides (in "- {}0" the whole ResourceList is no YAML).
-var (
-	errShape    = errors.New("not one mapping")
-	errTrailing = fmt.Errorf("%w: text after the document", errShape)
-)
 
 // lineAt returns the line that starts at offset i, "\n" included.
 func lineAt(in []byte, i int) []byte {
@@ -119,11 +114,10 @@ done:
 	if heading >= 0 {
 		end = heading // comments after the last item head what follows the items
 	}
-	if len(s.items) > 0 {
-		s.items[len(s.items)-1].end = min(s.items[len(s.items)-1].end, end)
-	} else {
-		return nil, false
+	if len(s.items) == 0 {
+		return splitWithoutItems(in) // "items:" with nothing under it: null
 	}
+	s.items[len(s.items)-1].end = min(s.items[len(s.items)-1].end, end)
 	var skel bytes.Buffer
 	skel.Write(in[:itemsAt])
 	skel.WriteString("items: " + itemsPlaceholder + "\n")
@@ -204,38 +198,11 @@ func (s *Split) ItemText(i int, buf *bytes.Buffer) []byte {
 // Trailing text after the item ("- {}0") is refused too: yaml.Unmarshal would read the first
 // document and drop the rest, where the whole ResourceList would not parse.
 func ReadItem(text []byte) (*Object, *yaml.Node, error) {
-	doc, err := readDocument(text)
+	doc, err := yamltree.ReadDocument(text)
 	if doc == nil || err != nil {
 		return nil, nil, err
 	}
 	return &Object{Node: doc.Content[0], Tree: yamltree.NewTree(doc)}, doc, nil
-}
-
-// readDocument is ReadItem's parse: the document node, whose one child is a mapping; nil for an
-// empty document.
-func readDocument(text []byte) (*yaml.Node, error) {
-	var doc, extra yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(text))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	if !errors.Is(dec.Decode(&extra), io.EOF) {
-		return nil, errTrailing
-	}
-	if err := refuseRecursiveAlias(text, &doc); err != nil {
-		return nil, err
-	}
-	if len(doc.Content) == 1 && doc.Content[0].ShortTag() == yaml.NodeTagNull && doc.Content[0].Value == "" &&
-		doc.Content[0].Style == 0 && doc.Content[0].Kind == yaml.ScalarNode {
-		return nil, nil // "---" with nothing after it: an empty document
-	}
-	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, errShape
-	}
-	return &doc, nil
 }
 
 // MayHoldNamespace is the byte search that spares parsing most items in the pre-pass for
@@ -296,10 +263,10 @@ var dash, indent = []byte("- "), []byte("  ")
 // them; nil writes go-yaml's layout. tmp is scratch space.
 func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer) error {
 	tmp.Reset()
-	if err := encodeDocument(doc, tmp, WideSequences(ours)); err != nil {
+	if err := restyle.Encode(doc, tmp, restyle.Wide(ours)); err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
-	text := restyle(ours, tmp.Bytes(), doc)
+	text := restyle.Text(ours, tmp.Bytes(), doc)
 	for i := 0; i < len(text); {
 		l := lineAt(text, i)
 		switch {
@@ -355,13 +322,13 @@ func (w *ItemWriter) Flush(out io.Writer) error {
 }
 
 // IsShapeError reports ReadItem's refusal of text that parses but is not one mapping.
-func IsShapeError(err error) bool { return errors.Is(err, errShape) }
+func IsShapeError(err error) bool { return errors.Is(err, yamltree.ErrNotOneMap) }
 
 // ReadsAlone reports whether ReadItem's err still lets an item of a ResourceList be read on its
 // own: no error, or an item that is not one mapping. A parse error or text after the document
 // may mean something else in the whole ResourceList, which must then be read whole.
 func ReadsAlone(err error) bool {
-	return err == nil || errors.Is(err, errShape) && !errors.Is(err, errTrailing)
+	return err == nil || errors.Is(err, yamltree.ErrNotOneMap) && !errors.Is(err, yamltree.ErrTrailingText)
 }
 
 // ItemKind names what an item's text holds ("a list", "a string", "null"), for the error about

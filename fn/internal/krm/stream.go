@@ -6,6 +6,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/restyle"
 )
 
 // Stream is a plain YAML stream of objects ("---"-separated documents), as kubectl, Helm and
@@ -73,10 +75,10 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 		}
 	}
 	tmp.Reset()
-	if err := encodeDocument(doc, tmp, WideSequences(ours)); err != nil {
+	if err := restyle.Encode(doc, tmp, restyle.Wide(ours)); err != nil {
 		return err
 	}
-	out.Write(restyle(ours, tmp.Bytes(), doc))
+	out.Write(restyle.Text(ours, tmp.Bytes(), doc))
 	// The input's last line had no line break: neither has the output's. Not after a comment:
 	// go-yaml may write that comment elsewhere, and read it as another node's without the break.
 	if b := out.Bytes(); len(raw) > 0 && raw[len(raw)-1] != '\n' && !endsWithComment(raw) && len(b) > 0 && b[len(b)-1] == '\n' {

@@ -1,4 +1,4 @@
-package krm
+package restyle
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
 )
 
 // Each case gives the user's text of an item, go-yaml's text of the item once changed, and the
@@ -258,7 +260,7 @@ spec:
 `,
 	}} {
 		t.Run(c.name, func(t *testing.T) {
-			got := restyle([]byte(c.ours), []byte(c.theirs), nil)
+			got := Text([]byte(c.ours), []byte(c.theirs), nil)
 			if string(got) != c.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, c.want)
 			}
@@ -274,7 +276,7 @@ func TestRestyleFastPath(t *testing.T) {
 		[]byte("metadata:\n  name: web # c\n  labels:\n    a: b\nspec:\n  replicas: 1\n"), // only insertions
 		[]byte("metadata:\n  name: web # c\nspec:\n  replicas: 2\n"),                      // ours is go-yaml's layout
 	} {
-		if got := restyle(ours, theirs, nil); &got[0] != &theirs[0] || len(got) != len(theirs) {
+		if got := Text(ours, theirs, nil); &got[0] != &theirs[0] || len(got) != len(theirs) {
 			t.Errorf("not theirs itself: %q", got)
 		}
 	}
@@ -285,24 +287,24 @@ func TestRestyleFastPath(t *testing.T) {
 func TestRestyleVerifiesTheMerge(t *testing.T) {
 	ours := []byte("a:\n   b:\n    c: 1\n")
 	theirs := []byte("a:\n  b:\n    c: 1\n  e: 5\n")
-	doc, err := readDocument(ours)
+	doc, err := yamltree.ReadDocument(ours)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var base bytes.Buffer
-	if err := encodeDocument(doc, &base, false); err != nil {
+	if err := Encode(doc, &base, false); err != nil {
 		t.Fatal(err)
 	}
 	merged, ok := merge3(base.Bytes(), ours, theirs)
 	if !ok || sameData(merged, theirs, nil) {
 		t.Fatalf("the case no longer needs the check (merged %v): %q", ok, merged)
 	}
-	if got := restyle(ours, theirs, nil); !bytes.Equal(got, theirs) {
+	if got := Text(ours, theirs, nil); !bytes.Equal(got, theirs) {
 		t.Errorf("wrote an unverified merge:\n%s", got)
 	}
 	// The same odd indentation, with an insertion that keeps it valid: merged.
 	theirs = []byte("a:\n  b:\n    c: 1\n    d: 2\n")
-	if got, want := string(restyle(ours, theirs, nil)), "a:\n   b:\n    c: 1\n    d: 2\n"; got != want {
+	if got, want := string(Text(ours, theirs, nil)), "a:\n   b:\n    c: 1\n    d: 2\n"; got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
@@ -392,7 +394,7 @@ func FuzzRestyle(f *testing.F) {
 		if bytes.Contains(ours, []byte(fuzzKey)) {
 			return
 		}
-		doc, err := readDocument(ours)
+		doc, err := yamltree.ReadDocument(ours)
 		if err != nil || doc == nil {
 			return
 		}
@@ -404,21 +406,21 @@ func FuzzRestyle(f *testing.F) {
 			{Kind: yaml.ScalarNode, Value: "a"}, {Kind: yaml.ScalarNode, Value: "b"}}}}
 		m.Content = append(m.Content[:pos], append(added, m.Content[pos:]...)...)
 		var theirs bytes.Buffer
-		if encodeDocument(doc, &theirs, WideSequences(ours)) != nil {
+		if Encode(doc, &theirs, Wide(ours)) != nil {
 			return
 		}
-		merged := restyle(ours, theirs.Bytes(), doc) // as items are written: the changed document at hand
+		merged := Text(ours, theirs.Bytes(), doc) // as items are written: the changed document at hand
 		if !bytes.Equal(merged, theirs.Bytes()) && !sameData(merged, theirs.Bytes(), doc) {
 			t.Fatalf("the text does not read as the changed data:\n%s", merged)
 		}
-		if again := restyle(ours, theirs.Bytes(), doc); !bytes.Equal(again, merged) {
+		if again := Text(ours, theirs.Bytes(), doc); !bytes.Equal(again, merged) {
 			t.Fatalf("two runs differ")
 		}
 		if bytes.Equal(merged, theirs.Bytes()) {
 			return
 		}
 		// The user's lines were kept: removal, written the same way, gives them back.
-		doc, err = readDocument(merged)
+		doc, err = yamltree.ReadDocument(merged)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -426,10 +428,10 @@ func FuzzRestyle(f *testing.F) {
 			t.Fatalf("the added key is gone")
 		}
 		var removed bytes.Buffer
-		if err := encodeDocument(doc, &removed, WideSequences(merged)); err != nil {
+		if err := Encode(doc, &removed, Wide(merged)); err != nil {
 			t.Fatal(err)
 		}
-		back := restyle(merged, removed.Bytes(), doc)
+		back := Text(merged, removed.Bytes(), doc)
 		want := ours
 		if want[len(want)-1] != '\n' {
 			want = append(want[:len(want):len(want)], '\n')
@@ -505,7 +507,7 @@ func TestRestyleListByList(t *testing.T) {
     ports:
     - containerPort: 80
 `
-	doc, err := readDocument([]byte(ours))
+	doc, err := yamltree.ReadDocument([]byte(ours))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -515,27 +517,27 @@ func TestRestyleListByList(t *testing.T) {
 		{Kind: yaml.ScalarNode, Value: "value"}, {Kind: yaml.ScalarNode, Value: "x"}}}
 	env.Content = append([]*yaml.Node{added}, env.Content...)
 	var theirs bytes.Buffer
-	if err := encodeDocument(doc, &theirs, WideSequences([]byte(ours))); err != nil {
+	if err := Encode(doc, &theirs, Wide([]byte(ours))); err != nil {
 		t.Fatal(err)
 	}
-	got := restyle([]byte(ours), theirs.Bytes(), doc)
+	got := Text([]byte(ours), theirs.Bytes(), doc)
 	want := strings.Replace(ours, "    env:\n", "    env:\n      - name: DD_X\n        value: x\n", 1)
 	if string(got) != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
 	}
 
 	// Removal, the same way, gives the user's text back.
-	back, err := readDocument(got)
+	back, err := yamltree.ReadDocument(got)
 	if err != nil {
 		t.Fatal(err)
 	}
 	benv := back.Content[0].Content[1].Content[1].Content[0].Content[3]
 	benv.Content = benv.Content[1:]
 	var removed bytes.Buffer
-	if err := encodeDocument(back, &removed, WideSequences(got)); err != nil {
+	if err := Encode(back, &removed, Wide(got)); err != nil {
 		t.Fatal(err)
 	}
-	if again := restyle(got, removed.Bytes(), back); string(again) != ours {
+	if again := Text(got, removed.Bytes(), back); string(again) != ours {
 		t.Fatalf("removal gives:\n%s\nwant:\n%s", again, ours)
 	}
 }
@@ -546,33 +548,33 @@ func TestRestyleListByList(t *testing.T) {
 // FuzzRestyle-folded-scalar-39f1c732544f242a: "0: >" without a last line break).
 func TestRestyleBlockScalars(t *testing.T) {
 	ours := "data:\n  script: >\n     folded\n     text\n  keep: |+\n   kept\n\n  strip: |2-\n     two\n  note: x   # spaced\n"
-	doc, err := readDocument([]byte(ours))
+	doc, err := yamltree.ReadDocument([]byte(ours))
 	if err != nil {
 		t.Fatal(err)
 	}
 	data := doc.Content[0].Content[1]
 	data.Content = append(data.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "added"}, &yaml.Node{Kind: yaml.ScalarNode, Value: "1"})
 	var theirs bytes.Buffer
-	if err := encodeDocument(doc, &theirs, false); err != nil {
+	if err := Encode(doc, &theirs, false); err != nil {
 		t.Fatal(err)
 	}
-	got := string(restyle([]byte(ours), theirs.Bytes(), doc))
+	got := string(Text([]byte(ours), theirs.Bytes(), doc))
 	if want := ours + "  added: 1\n"; got != want {
 		t.Errorf("untouched block scalars changed:\n%s\nwant:\n%s", got, want)
 	}
 
 	// One side's header with the other's body: go-yaml's text, not a mix.
 	ours = "0: >\n 0\n  0"
-	doc, err = readDocument([]byte(ours))
+	doc, err = yamltree.ReadDocument([]byte(ours))
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc.Content[0].Content = append(doc.Content[0].Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "added"}, &yaml.Node{Kind: yaml.ScalarNode, Value: "1"})
 	theirs.Reset()
-	if err := encodeDocument(doc, &theirs, false); err != nil {
+	if err := Encode(doc, &theirs, false); err != nil {
 		t.Fatal(err)
 	}
-	if got := restyle([]byte(ours), theirs.Bytes(), doc); !bytes.Equal(got, theirs.Bytes()) {
+	if got := Text([]byte(ours), theirs.Bytes(), doc); !bytes.Equal(got, theirs.Bytes()) {
 		t.Errorf("a block scalar split between the sides:\n%s\nwant go-yaml's text:\n%s", got, theirs.Bytes())
 	}
 }

@@ -1,4 +1,4 @@
-package krm
+package restyle
 
 import "bytes"
 
@@ -18,6 +18,14 @@ func splitLines(text []byte) [][]byte {
 		i += len(l)
 	}
 	return lines
+}
+
+// lineAt returns the line that starts at offset i, "\n" included.
+func lineAt(in []byte, i int) []byte {
+	if j := bytes.IndexByte(in[i:], '\n'); j >= 0 {
+		return in[i : i+j+1]
+	}
+	return in[i:]
 }
 
 // lineIDs numbers lines so that equal lines get equal numbers, across every text given to it:

@@ -1,9 +1,11 @@
-package krm
+package restyle
 
 import (
 	"bytes"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
 )
 
 // Some manifests indent some lists under their key and not others (Knative writes `containers:`
@@ -49,11 +51,11 @@ func isBlockList(n *yaml.Node) bool {
 // told apart list by list; the caller then keeps go-yaml's one layout.
 func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 	var buf bytes.Buffer
-	if encodeDocument(doc, &buf, false) != nil {
+	if Encode(doc, &buf, false) != nil {
 		return nil, false
 	}
 	text := buf.Bytes()
-	written, err := readDocument(text)
+	written, err := yamltree.ReadDocument(text)
 	if err != nil || written == nil {
 		return nil, false
 	}

@@ -1,4 +1,7 @@
-package krm
+// Package restyle writes a changed YAML document in the user's own layout: the lines the change
+// does not touch are the user's, byte for byte (docs/yaml-fidelity.md "Untouched items keep
+// their bytes").
+package restyle
 
 import (
 	"bytes"
@@ -19,14 +22,14 @@ import (
 // go-yaml's layout, as is any item whose merge is not certain.
 const maxEdits = 1000
 
-// restyle returns the text to write for an item the run changed: theirs, go-yaml's encoding of
+// Text returns the text to write for an item the run changed: theirs, go-yaml's encoding of
 // changed, with the lines of ours, the item's text as read, wherever the change leaves them
 // alone. Both are documents of their own, without a separator line. It returns theirs itself
 // when every line of ours is already in it (the input was in go-yaml's layout, as kustomize and
 // kpt write it), and whenever the merge is not certain: the two sides' changes touch, or the
 // merged text would not read back as exactly changed, comments included (theirs read again when
 // changed is nil).
-func restyle(ours, theirs []byte, changed *yaml.Node) []byte {
+func Text(ours, theirs []byte, changed *yaml.Node) []byte {
 	if len(ours) == 0 || bytes.Equal(ours, theirs) {
 		return theirs
 	}
@@ -37,7 +40,7 @@ func restyle(ours, theirs []byte, changed *yaml.Node) []byte {
 	if linesWithin(ours, theirs) {
 		return theirs
 	}
-	doc, err := readDocument(ours)
+	doc, err := yamltree.ReadDocument(ours)
 	if err != nil || doc == nil {
 		return theirs
 	}
@@ -47,7 +50,7 @@ func restyle(ours, theirs []byte, changed *yaml.Node) []byte {
 		}
 	}
 	var base bytes.Buffer
-	if encodeDocument(doc, &base, WideSequences(ours)) != nil || bytes.Equal(base.Bytes(), ours) {
+	if Encode(doc, &base, Wide(ours)) != nil || bytes.Equal(base.Bytes(), ours) {
 		return theirs
 	}
 	merged, ok := merge3(base.Bytes(), ours, theirs)
@@ -62,7 +65,7 @@ func restyle(ours, theirs []byte, changed *yaml.Node) []byte {
 // is not certain, the changed item's re-indented text is used if it reads as the changed data.
 // ok is false when neither holds.
 func restyleListByList(ours, theirs []byte, doc, changed *yaml.Node) ([]byte, bool) {
-	wide := WideSequences(ours)
+	wide := Wide(ours)
 	base, ok := encodeListByList(doc, wide)
 	if !ok {
 		return nil, false
@@ -77,10 +80,10 @@ func restyleListByList(ours, theirs []byte, doc, changed *yaml.Node) ([]byte, bo
 	return relaid, true
 }
 
-// encodeDocument writes doc the one way every changed item is written: merge keys as "<<:", as
+// Encode writes doc the one way every changed item is written: merge keys as "<<:", as
 // people write them, and kyaml's encoder settings, as kustomize writes; lists indented under
-// their key when wide is set (WideSequences), so that the user's lines and go-yaml's agree.
-func encodeDocument(doc *yaml.Node, w *bytes.Buffer, wide bool) error {
+// their key when wide is set (Wide), so that the user's lines and go-yaml's agree.
+func Encode(doc *yaml.Node, w *bytes.Buffer, wide bool) error {
 	yamltree.PlainMergeKeys(doc)
 	style := yaml.CompactSequenceStyle
 	if wide {
@@ -93,34 +96,11 @@ func encodeDocument(doc *yaml.Node, w *bytes.Buffer, wide bool) error {
 	return enc.Close()
 }
 
-// WideSequences reports text whose first block list is indented under its key ("key:\n  - a",
-// as Helm charts and many hand-written manifests are), where go-yaml would write it level with
-// the key ("key:\n- a").
-func WideSequences(text []byte) bool {
-	keyIndent := -1 // the indentation of the last line that ends with a key, -1 when the last line does not
-	for i := 0; i < len(text); {
-		l := lineAt(text, i)
-		i += len(l)
-		t := bytes.TrimRight(l, " \t\r\n")
-		body := bytes.TrimLeft(t, " ")
-		indent := len(t) - len(body)
-		switch {
-		case len(body) == 0 || body[0] == '#':
-			continue
-		case keyIndent >= 0 && (bytes.HasPrefix(body, []byte("- ")) || len(body) == 1 && body[0] == '-'):
-			if indent == keyIndent+2 {
-				return true
-			}
-			if indent == keyIndent {
-				return false
-			}
-		}
-		keyIndent = -1
-		if body[len(body)-1] == ':' && body[0] != '-' && bytes.Count(body, []byte(":")) == 1 {
-			keyIndent = indent
-		}
-	}
-	return false
+// Wide reports text whose lists are indented under their key ("key:\n  - a", as Helm charts
+// and many hand-written manifests are), where go-yaml would write them level with the key
+// ("key:\n- a"): kyaml's rule, which reads the first list that follows a key.
+func Wide(text []byte) bool {
+	return yaml.DeriveSeqIndentStyle(string(text)) == string(yaml.WideSequenceStyle)
 }
 
 // linesWithin reports whether every line of a is a line of b, in order: the change only added
@@ -316,14 +296,14 @@ func slideDown(h *hunk, next hunk, base, side []int32) bool {
 // values, anchors and aliases, in the same order, and the same comments on them. Style and
 // spacing may differ; those are the user's.
 func sameData(merged, theirs []byte, changed *yaml.Node) bool {
-	m, err := readDocument(merged)
+	m, err := yamltree.ReadDocument(merged)
 	if err != nil || m == nil {
 		return false
 	}
 	if changed != nil {
 		return sameNode(m, changed)
 	}
-	t, err := readDocument(theirs)
+	t, err := yamltree.ReadDocument(theirs)
 	return err == nil && t != nil && sameNode(m, t)
 }
 
