@@ -42,7 +42,6 @@ type Split struct {
 // it; from body, its own lines, the first marked "- ".
 type itemRange struct{ start, body, end int }
 
-
 // lineAt returns the line that starts at offset i, "\n" included.
 func lineAt(in []byte, i int) []byte {
 	if j := bytes.IndexByte(in[i:], '\n'); j >= 0 {
