@@ -139,11 +139,6 @@ func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	// Where lines repeat, a hunk that only adds or only deletes could as well sit a few lines up
-	// or down; the diff picks one place, and where that place touches the other side, another
-	// one may not. Render and remove then find the same places whichever way the diff leaned.
-	slideApart(change, mine, b, t)
-	slideApart(mine, change, b, o)
 	if splitsBlockScalar(blockScalars(bl), mine, change) {
 		return nil, false
 	}
@@ -211,83 +206,6 @@ func before(mine, change hunk, ours [][]byte) (mineFirst, ok bool) {
 		return mine.a0 == mine.a1, true // an insertion before the other's lines
 	}
 	return mine.a0 < change.a0, true
-}
-
-// touch reports hunks whose base lines overlap or meet: an insertion at the edge of the other's
-// lines, two insertions at one place, two hunks side by side.
-func touch(x, y hunk) bool { return x.a0 <= y.a1 && y.a0 <= x.a1 }
-
-// slideApart moves each hunk of hs (base → side) that touches a hunk of others, and only adds
-// or only deletes lines, to the nearest equivalent place where it touches none, if there is one.
-func slideApart(hs, others []hunk, base, side []int32) {
-	for i := range hs {
-		if !touchesAny(hs[i], others) {
-			continue
-		}
-		lo, hi := hunk{}, hunk{a0: len(base), a1: len(base), b0: len(side), b1: len(side)}
-		if i > 0 {
-			lo = hs[i-1]
-		}
-		if i+1 < len(hs) {
-			hi = hs[i+1]
-		}
-		up, down := hs[i], hs[i]
-		for {
-			upOK := slideUp(&up, lo, base, side)
-			if upOK && !touchesAny(up, others) {
-				hs[i] = up
-				break
-			}
-			downOK := slideDown(&down, hi, base, side)
-			if downOK && !touchesAny(down, others) {
-				hs[i] = down
-				break
-			}
-			if !upOK && !downOK {
-				break
-			}
-		}
-	}
-}
-
-func touchesAny(h hunk, others []hunk) bool {
-	for _, o := range others {
-		if touch(h, o) {
-			return true
-		}
-	}
-	return false
-}
-
-// slideUp moves a hunk that only adds or only deletes one line up, when the line above it, which
-// both sides share, equals the hunk's last line; prev is the hunk before it on the same side.
-func slideUp(h *hunk, prev hunk, base, side []int32) bool {
-	if h.a0 <= prev.a1 || h.b0 <= prev.b1 {
-		return false
-	}
-	switch {
-	case h.a0 == h.a1 && side[h.b0-1] == side[h.b1-1]:
-	case h.b0 == h.b1 && base[h.a0-1] == base[h.a1-1]:
-	default:
-		return false
-	}
-	h.a0, h.a1, h.b0, h.b1 = h.a0-1, h.a1-1, h.b0-1, h.b1-1
-	return true
-}
-
-// slideDown is slideUp's mirror; next is the hunk after h on the same side.
-func slideDown(h *hunk, next hunk, base, side []int32) bool {
-	if h.a1 >= next.a0 || h.b1 >= next.b0 {
-		return false
-	}
-	switch {
-	case h.a0 == h.a1 && side[h.b0] == side[h.b1]:
-	case h.b0 == h.b1 && base[h.a0] == base[h.a1]:
-	default:
-		return false
-	}
-	h.a0, h.a1, h.b0, h.b1 = h.a0+1, h.a1+1, h.b0+1, h.b1+1
-	return true
 }
 
 // sameData reports whether merged reads as one mapping, as ReadItem accepts it, with exactly the

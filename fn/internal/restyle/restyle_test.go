@@ -349,19 +349,6 @@ func TestLineDiff(t *testing.T) {
 		if !equalIDs(got, b) {
 			t.Fatalf("%v with %v gives %v, not %v", a, hunks, got, b)
 		}
-		// The slides keep the hunks' meaning.
-		others := []hunk{{a0: next(len(a) + 1)}}
-		others[0].a1 = others[0].a0
-		slideApart(hunks, others, a, b)
-		got, pos = got[:0], 0
-		for _, h := range hunks {
-			got = append(got, a[pos:h.a0]...)
-			got = append(got, b[h.b0:h.b1]...)
-			pos = h.a1
-		}
-		if got = append(got, a[pos:]...); !equalIDs(got, b) {
-			t.Fatalf("slid %v gives %v, not %v", hunks, got, b)
-		}
 	}
 	if _, ok := lineDiff([]int32{1, 2, 3, 4}, []int32{5, 6, 7, 8}, 7); ok {
 		t.Errorf("eight edits allowed under a bound of seven")
