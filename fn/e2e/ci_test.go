@@ -9,18 +9,18 @@ import (
 	"testing"
 )
 
-// The README's CI check, run as it is written: the shell block after the marker
+// The CI check of docs/ci.md, run as it is written: the shell block after the marker
 // <!-- ci-check-rendered -->, in a repository laid out as it assumes (overlays/prod, the config,
 // the committed render), with kustomize and inject-datadog on PATH.
 func TestREADMECICheck(t *testing.T) {
-	readme, err := os.ReadFile(repo("README.md"))
+	doc, err := os.ReadFile(repo("docs", "ci.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, after, found := strings.Cut(string(readme), "<!-- ci-check-rendered -->\n```sh\n")
+	_, after, found := strings.Cut(string(doc), "<!-- ci-check-rendered -->\n```sh\n")
 	script, _, closed := strings.Cut(after, "```")
 	if !found || !closed {
-		t.Fatal("README.md has no ```sh block after <!-- ci-check-rendered -->")
+		t.Fatal("docs/ci.md has no ```sh block after <!-- ci-check-rendered -->")
 	}
 	dir := t.TempDir()
 	for _, f := range []string{"discounts.yaml", "service.yaml"} {
