@@ -162,3 +162,25 @@ func aliasesAcrossItems(t *testing.T, in []byte) bool {
 	}
 	return false
 }
+
+// A changed item headed by a column-0 comment keeps the comment at column 0 above its "- ", and
+// removal gives the whole ResourceList's items back byte for byte.
+func TestChangedItemKeepsItsHeadingComment(t *testing.T) {
+	items := "# the web tier\n\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n  spec:\n    template:\n      metadata:\n        labels:\n          admission.datadoghq.com/enabled: \"true\"\n      spec:\n        containers:\n        - name: app\n          image: app:1\n# the Service\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web}\n"
+	in := resourceList(items, "")
+	out, stderr, code := run([]byte(in))
+	if code != 0 {
+		t.Fatalf("render failed:\n%s", stderr)
+	}
+	if !strings.Contains(out, "items:\n# the web tier\n\n- apiVersion: apps/v1\n") || !strings.Contains(out, "DD_AGENT_HOST") ||
+		!strings.Contains(out, "\n# the Service\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web}\n") {
+		t.Errorf("the comments that head the items moved:\n%s", out)
+	}
+	removed, stderr, code := run(withMode(t, out, "remove"))
+	if code != 0 {
+		t.Fatalf("remove failed:\n%s", stderr)
+	}
+	if got, want := rawItems(t, []byte(removed)), rawItems(t, []byte(in)); got != want {
+		t.Errorf("remove does not give the items back:\n%s", diffLines(want, got))
+	}
+}
