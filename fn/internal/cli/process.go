@@ -72,15 +72,7 @@ func processWhole(in []byte, w io.Writer) (krm.Results, error) {
 				reportChange(&rs, orig.Items[i], orig.Items[i].Node, o.Node)
 			}
 		}
-		if len(rl.Items) > 0 {
-			r, _ := tr.Reshare(rl.Items[0].Tree)
-			rs = append(rs, r...)
-		}
 		closeResults(&rs, tr.Summary(), cfg, wouldChange)
-		// Removal may share a node between items again.
-		for _, o := range rl.Items {
-			selfContained = selfContained && yamltree.SelfContained(o.Node)
-		}
 	}
 	s, split := krm.SplitResourceList(in)
 	if split && s.Len() != len(rl.Items) {
@@ -131,9 +123,6 @@ func processSplit(in []byte, w io.Writer) (rs krm.Results, ok bool, err error) {
 		return nil, false, nil
 	}
 	cfg, cerrs := parseConfig(s.FunctionConfig)
-	if cfg != nil && cfg.Mode == config.RunRemove && inject.NeedsWholeDocument(in) {
-		return nil, false, nil // items may share nodes again: one document
-	}
 	items := &krm.ItemWriter{}
 	configResults(&rs, s.FunctionConfig, cfg, cerrs)
 	if cfg != nil {
@@ -328,9 +317,6 @@ func mutateItem(src itemSource, tr *inject.Transformer, check bool, i int, text,
 	}
 	o.Source = src.File(i)
 	rs, changed := tr.Object(o)
-	if more, ch := tr.Reshare(o.Tree); len(more) > 0 || ch {
-		rs, changed = append(rs, more...), changed || ch
-	}
 	r := itemResult{results: rs, text: src.Raw(i)}
 	if changed && check {
 		before, _, err := krm.ReadItem(src.ItemText(i, text))

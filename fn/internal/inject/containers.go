@@ -24,9 +24,6 @@ type pod struct {
 	changed    bool
 	// rec is what the renders added, the record of earlier ones included.
 	rec record
-	// shares and mergedKeys are what this render unshared, for the record (noteShares).
-	shares     []shareRecord
-	mergedKeys []string
 	// choice is the libraries chosen for the template (injected now or before), and skipped why
 	// none were injected when some were chosen: both for the explanation.
 	choice  libraryChoice
@@ -163,14 +160,10 @@ func (tr *Transformer) editablePod(t *podtemplate.Template, rs *krm.Results) (*p
 func (tr *Transformer) checkedPod(t *podtemplate.Template, rs *krm.Results, own bool) (*pod, []*podtemplate.FieldError) {
 	tree := t.Object.Tree
 	if own && tree != nil && tree.HasAliases() {
-		tree.TakeUnshared() // another template's
 		t.Own(tree)
 		ownPod(t, tree)
 	}
 	p, errs := tr.loadPod(t)
-	if p != nil {
-		p.noteShares()
-	}
 	for _, e := range errs {
 		report(rs, t.Object, e)
 	}

@@ -29,10 +29,6 @@ type record struct {
 	// nothing, "=null" (or "=null:~", the null as written when not empty) or "=[]" (an empty
 	// flow list or map).
 	Created []string `json:"created,omitempty"`
-	// Shares are the anchors whose aliases renders made copies of, and MergedKeys the keys a map
-	// took as its own from its merge key (JSON pointers): removal shares them again.
-	Shares     []shareRecord `json:"shares,omitempty"`
-	MergedKeys []string      `json:"mergedKeys,omitempty"`
 }
 
 type containerRecord struct {

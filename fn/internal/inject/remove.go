@@ -67,7 +67,6 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		}
 	}
 	tr.restoreAnnotations(p, rec)
-	tr.queueShares(o, rec)
 	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
 		if key := rec.Created[i]; !strings.HasPrefix(key, "spec.") {
 			restorePrior(t.Node, key, yaml.MappingNode)

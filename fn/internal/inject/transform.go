@@ -9,7 +9,6 @@ import (
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/krm"
 	"inject-datadog/fn/internal/podtemplate"
-	"inject-datadog/fn/internal/yamltree"
 )
 
 // Transformer mutates the pod templates of a ResourceList's items for one configuration.
@@ -22,8 +21,6 @@ type Transformer struct {
 	// mu guards summary: Object may run on several items at once.
 	mu      sync.Mutex
 	summary Summary
-	// pending is the sharing removed templates recorded, per document, until Reshare.
-	pending map[*yamltree.Tree][]pendingShares
 }
 
 // warnFunc reports a warning about a field of the resource at hand.
@@ -47,24 +44,6 @@ const (
 	instrumented
 	failed
 )
-
-// Run mutates the selected pod templates of items in place and returns the results, which items
-// it changed, and the summary. Local-config objects (the Kptfile) and kinds without a pod
-// template pass untouched.
-func (tr *Transformer) Run(items []*krm.Object) (krm.Results, []bool, Summary) {
-	tr.SetNamespaces(items)
-	var rs krm.Results
-	changed := make([]bool, len(items))
-	for i, o := range items {
-		r, ch := tr.Object(o)
-		rs, changed[i] = append(rs, r...), ch
-	}
-	if len(items) > 0 {
-		r, _ := tr.Reshare(items[0].Tree)
-		rs = append(rs, r...)
-	}
-	return rs, changed, tr.Summary()
-}
 
 // SetNamespaces gives the transformer the bundle's Namespace objects (others are ignored): their
 // labels make a namespace restricted and match targets' namespace selectors. It must come before
@@ -278,7 +257,6 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 		if len(p.rec.Annotations) == 0 {
 			p.rec.Annotations = nil
 		}
-		p.recordShares()
 		if err := p.t.SetAnnotation(AnnotationRecord, p.rec.json()); err != nil {
 			return nil, err
 		}
