@@ -20,10 +20,8 @@ type pod struct {
 	// function adds are in injected, since they only copy files and get no agent settings.
 	containers []*container
 	injected   []*container
-	volumes    *yaml.Node // nil until one is needed
-	changed    bool
-	// rec is what the renders added, the record of earlier ones included.
-	rec record
+	// edit is how a render writes into the template.
+	edit editor
 	// choice is the libraries chosen for the template (injected now or before), and skipped why
 	// none were injected when some were chosen: both for the explanation.
 	choice  libraryChoice
@@ -53,7 +51,7 @@ func (tr *Transformer) loadPod(t *podtemplate.Template) (*pod, []*podtemplate.Fi
 		bad(t.Field("spec"), "must be a map with containers, found %s", yamltree.KindName(yamltree.Get(t.Node, "spec")))
 		return nil, errs
 	}
-	p := &pod{t: t, spec: spec}
+	p := &pod{t: t, spec: spec, edit: editor{t: t, spec: spec}}
 	for _, list := range []struct {
 		key      string
 		init     bool
@@ -95,7 +93,7 @@ func (tr *Transformer) loadPod(t *podtemplate.Template) (*pod, []*podtemplate.Fi
 					bad(t.Field("spec", "volumes", "["+strconv.Itoa(i)+"]"), "must be a volume with a name")
 				}
 			}
-			p.volumes = v
+			p.edit.volumes = v
 		}
 	}
 	if len(errs) > 0 {

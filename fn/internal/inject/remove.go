@@ -31,7 +31,7 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 	if p == nil {
 		return false, false
 	}
-	rec, err := p.readRecord()
+	rec, err := readRecord(t)
 	if err != nil {
 		report(rs, o, err)
 		return false, false

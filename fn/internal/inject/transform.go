@@ -184,15 +184,13 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 	if target != nil {
 		tr.count(func(n *Summary) { n.Targets[target.Name]++ })
 	}
-	return instrumented, p.languages(), p.changed
+	return instrumented, p.languages(), p.edit.changed
 }
 
 // mutate adds to a checked pod the env block, the agent volumes and the libraries.
 func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
-	if r, err := p.readRecord(); err != nil {
+	if err := p.edit.start(); err != nil {
 		return nil, err
-	} else if r != nil {
-		p.rec = *r
 	}
 	lp, err := tr.planLibraries(p, warn)
 	if err != nil {
@@ -234,15 +232,11 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 	if len(lp.libs) > 0 {
 		added = append(added, lp.inject(lp.init)...)
 		// A skip reported by an earlier render no longer holds.
-		if v, err := p.t.Annotation(annotationInjectionError); err != nil {
+		if err := p.edit.removeAnnotation(annotationInjectionError); err != nil {
 			return nil, err
-		} else if v.Found {
-			p.recordAnnotation(annotationInjectionError, v.Text, true)
-			p.t.RemoveAnnotation(annotationInjectionError)
-			p.changed = true
 		}
 		if lp.target != nil {
-			if err := p.setAnnotation(annotationAppliedTarget, lp.target.JSON()); err != nil {
+			if err := p.edit.setAnnotation(annotationAppliedTarget, lp.target.JSON()); err != nil {
 				return nil, err
 			}
 		}
@@ -250,18 +244,7 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 	if err := p.markSafeToEvict(added); err != nil {
 		return nil, err
 	}
-	if p.changed {
-		// The record goes last, noting the maps it may create itself.
-		p.recordAnnotation(AnnotationRecord, "", false)
-		delete(p.rec.Annotations, AnnotationRecord)
-		if len(p.rec.Annotations) == 0 {
-			p.rec.Annotations = nil
-		}
-		if err := p.t.SetAnnotation(AnnotationRecord, p.rec.json()); err != nil {
-			return nil, err
-		}
-	}
-	return lp.target, nil
+	return lp.target, p.edit.finish()
 }
 
 // libraryPlan is what a template's libraries take, worked out before anything is edited.
@@ -309,7 +292,7 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 	if tooLow != "" {
 		p.skipped = tooLow
 		warn(p.t.Field("spec"), "no library injected: %s", tooLow)
-		return libraryPlan{target: choice.target}, p.setAnnotation(annotationInjectionError, tooLow)
+		return libraryPlan{target: choice.target}, p.edit.setAnnotation(annotationInjectionError, tooLow)
 	}
 	lp := libraryPlan{
 		libs:         choice.libs,
