@@ -177,3 +177,53 @@ func rawItems(t *testing.T, rl []byte) string {
 	}
 	return b.String()
 }
+
+// A record that names what inject-datadog never writes (copied from another template, edited or
+// forged) removes none of it: each such entry is a warning naming the record's field.
+func TestRemoveIgnoresWhatItNeverWrites(t *testing.T) {
+	const record = `          inject-datadog.fn.kpt.dev/injected: '{"containers":[{"name":"app","env":["LOG_LEVEL@fcf012ac"],` +
+		`"mounts":["/data@069b0e99"],"created":["ports"]}],"volumes":["data@282e1abc"],"initContainers":["migrate@0f2af762"],` +
+		`"annotations":{"team":null},"created":["spec.hostAliases"]}'` + "\n"
+	items := `- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    template:
+      metadata:
+        annotations:
+` + record + `          team: web
+      spec:
+        initContainers:
+        - name: migrate
+          image: app:1
+        containers:
+        - name: app
+          image: app:1
+          env:
+          - name: LOG_LEVEL
+            value: info
+          volumeMounts:
+          - name: data
+            mountPath: /data
+          ports: []
+        hostAliases: []
+        volumes:
+        - name: data
+          emptyDir: {}
+`
+	out, stderr, code := run(withMode(t, resourceList(items, ""), "remove"))
+	if code != 0 {
+		t.Fatalf("remove failed:\n%s", stderr)
+	}
+	field := "spec.template.metadata.annotations.inject-datadog.fn.kpt.dev/injected: ignored: the record names "
+	for _, what := range []string{`variable "LOG_LEVEL" in container app`, `mount "/data" in container app`,
+		`key "ports" in container app`, `volume "data"`, `init container "migrate"`, `annotation "team"`, `key "spec.hostAliases"`} {
+		if !strings.Contains(stderr, field+what+", which inject-datadog never writes") {
+			t.Errorf("stderr lacks the warning about %s:\n%s", what, stderr)
+		}
+	}
+	want := rawItems(t, []byte(resourceList(strings.Replace(items, record, "", 1), "")))
+	if got := rawItems(t, []byte(out)); got != want {
+		t.Errorf("remove took out more than the record:\n%s", diffLines(want, got))
+	}
+}

@@ -212,7 +212,7 @@ func injectedInits(spec *yaml.Node) []injectedInit {
 	var out []injectedInit
 	for _, ic := range yamltree.Items(yamltree.Get(spec, "initContainers")) {
 		name, img := yamltree.Get(ic, "name"), yamltree.Get(ic, "image")
-		if name == nil || !injectedInitNames[name.Value] {
+		if name == nil || !writes.inits[name.Value] {
 			continue
 		}
 		found := injectedInit{name: name.Value}

@@ -44,6 +44,9 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		}
 		return false, false
 	}
+	dropForeign(p, rec, func(what string) {
+		warn(recorded.Field, "ignored: the record names %s, which inject-datadog never writes", what)
+	})
 	for _, cr := range rec.Containers {
 		c := p.findContainer(cr.Name, cr.Init)
 		if c == nil {
@@ -73,6 +76,68 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		}
 	}
 	return true, false
+}
+
+// dropForeign takes out of the record, each with a warning, the entries that name what a render
+// never writes (the table of names.go): a copied, edited or forged record never removes or
+// rewrites what the user wrote.
+func dropForeign(p *pod, rec *record, ignored func(what string)) {
+	// keep filters entries of a kind; a note of a list created is "key=what was there".
+	keep := func(list []string, kind, in string, ours func(key string) bool) []string {
+		kept := list[:0]
+		for _, e := range list {
+			key := entryKey(e)
+			if kind == "key" {
+				key, _, _ = strings.Cut(key, "=")
+			}
+			if ours(key) {
+				kept = append(kept, e)
+				continue
+			}
+			ignored(fmt.Sprintf("%s %q%s", kind, key, in))
+		}
+		return kept
+	}
+	for i := range rec.Containers {
+		cr := &rec.Containers[i]
+		in := " in container " + cr.Name
+		cr.Env = keep(cr.Env, "variable", in, writesEnv)
+		merged := cr.Merged[:0]
+		for _, m := range cr.Merged {
+			if writesEnv(m.Name) {
+				merged = append(merged, m)
+			} else {
+				ignored(fmt.Sprintf("variable %q%s", m.Name, in))
+			}
+		}
+		cr.Merged = merged
+		// A mount is noted by its path: it is ours when the mount there is of a volume of ours.
+		c := p.findContainer(cr.Name, cr.Init)
+		cr.Mounts = keep(cr.Mounts, "mount", in, func(path string) bool {
+			if c == nil {
+				return true // gone, and nothing to remove
+			}
+			for _, m := range yamltree.Items(yamltree.Get(c.node, "volumeMounts")) {
+				if mp, n := yamltree.Get(m, "mountPath"), yamltree.Get(m, "name"); mp != nil && mp.Value == path && n != nil {
+					return writes.volumes[n.Value]
+				}
+			}
+			return true
+		})
+		cr.Created = keep(cr.Created, "key", in, func(k string) bool { return writes.containerLists[k] })
+	}
+	rec.Volumes = keep(rec.Volumes, "volume", "", func(k string) bool { return writes.volumes[k] })
+	rec.Init = keep(rec.Init, "init container", "", func(k string) bool { return writes.inits[k] })
+	rec.Created = keep(rec.Created, "key", "", func(k string) bool {
+		list, spec := strings.CutPrefix(k, "spec.")
+		return (spec && writes.specLists[list]) || (!spec && writes.metaMaps[k])
+	})
+	for _, key := range sortedKeys(rec.Annotations) {
+		if !writes.annotations[key] {
+			ignored(fmt.Sprintf("annotation %q", key))
+			delete(rec.Annotations, key)
+		}
+	}
 }
 
 // findContainer is the user's container of that name in that list.
