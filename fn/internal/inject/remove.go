@@ -16,6 +16,8 @@ import (
 // Removal (`mode: remove`, README "Leaving") takes out of a pod template what the record says
 // renders added, and nothing the user wrote. An entry edited by hand since (its data no longer
 // matches the record's digest) is kept, with a warning naming its field; the rest is removed.
+// An alias a render turned into a copy stays a copy: anchored input comes back as the same data,
+// not the same text (kustomize expands aliases before any function runs anyway).
 
 // removeTemplate undoes the renders of one template; it reports whether it changed anything and
 // whether the template carries injected parts without a record.
