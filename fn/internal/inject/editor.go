@@ -2,6 +2,7 @@ package inject
 
 import (
 	"fmt"
+	"slices"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -32,22 +33,13 @@ func (e *editor) start() error {
 	return err
 }
 
-// prependEnv puts the env items at the head of c's env list, in order.
-func (e *editor) prependEnv(c *container, items ...*yaml.Node) {
+// addEnv puts the env items in c's env list, in order: at its head when first is set (the env
+// block, which the user's variables may refer to), after c's own variables otherwise.
+func (e *editor) addEnv(c *container, first bool, items ...*yaml.Node) {
 	if len(items) == 0 {
 		return
 	}
-	yamltree.Insert(e.list(c, c.node, "env"), 0, items...)
-	e.notedEnv(c, items)
-}
-
-// appendEnv puts the env item after c's own variables.
-func (e *editor) appendEnv(c *container, item *yaml.Node) {
-	yamltree.Append(e.list(c, c.node, "env"), item)
-	e.notedEnv(c, []*yaml.Node{item})
-}
-
-func (e *editor) notedEnv(c *container, items []*yaml.Node) {
+	insert(e.list(c, c.node, "env"), first, items...)
 	cr := e.rec.container(c)
 	for _, it := range items {
 		name := yamltree.Get(it, "name").Value
@@ -65,25 +57,22 @@ func (e *editor) setEnvValue(c *container, item *yaml.Node, next string) {
 	name := yamltree.Get(item, "name").Value
 	mayWrite(writesEnv(name), "variable", name)
 	val := yamltree.Get(item, "value")
-	m := mergeRecord{Name: name, To: next, Prior: priorAbsent}
+	m := mergeRecord{Name: name, To: next}
 	switch {
-	case val != nil && val.Kind == yaml.ScalarNode && val.ShortTag() == yaml.NodeTagNull:
+	case val == nil:
+		m.Prior = priorAbsent
+	case val.Kind != yaml.ScalarNode:
+	case val.ShortTag() == yaml.NodeTagNull:
 		m.Prior, m.From = priorNull, val.Value
-	case val != nil && val.Kind == yaml.ScalarNode:
-		m.Prior, m.From = "", val.Value
-	case val != nil:
-		m.Prior = ""
-	}
-	if val != nil {
-		switch {
-		case val.Style&yaml.DoubleQuotedStyle != 0:
-			m.Quote = "\""
-		case val.Style&yaml.SingleQuotedStyle != 0:
-			m.Quote = "'"
-		}
+	case val.Style&yaml.DoubleQuotedStyle != 0:
+		m.From, m.Quote = val.Value, "\""
+	case val.Style&yaml.SingleQuotedStyle != 0:
+		m.From, m.Quote = val.Value, "'"
+	default:
+		m.From = val.Value
 	}
 	cr := e.rec.container(c)
-	if i := mergeIndex(cr.Merged, name); i >= 0 {
+	if i := slices.IndexFunc(cr.Merged, func(r mergeRecord) bool { return r.Name == name }); i >= 0 {
 		cr.Merged[i].To = next // the first render's value is the one to restore
 	} else {
 		cr.Merged = append(cr.Merged, m)
@@ -94,15 +83,6 @@ func (e *editor) setEnvValue(c *container, item *yaml.Node, next string) {
 		yamltree.Set(item, "value", yamltree.Str(next))
 	}
 	e.changed = true
-}
-
-func mergeIndex(merged []mergeRecord, name string) int {
-	for i := range merged {
-		if merged[i].Name == name {
-			return i
-		}
-	}
-	return -1
 }
 
 // mount gives c the volume mounts that it lacks, at the head of its list when first is set. A
@@ -124,12 +104,7 @@ func (e *editor) mount(c *container, first bool, mounts ...*yaml.Node) bool {
 	if len(fresh) == 0 {
 		return false
 	}
-	list := e.list(c, c.node, "volumeMounts")
-	if first {
-		yamltree.Insert(list, 0, fresh...)
-	} else {
-		yamltree.Append(list, fresh...)
-	}
+	insert(e.list(c, c.node, "volumeMounts"), first, fresh...)
 	cr := e.rec.container(c)
 	for _, m := range fresh {
 		cr.Mounts = addOnce(cr.Mounts, entry(yamltree.Get(m, "mountPath").Value, m))
@@ -192,12 +167,7 @@ func (e *editor) volume(name string) *volumeRef {
 func (e *editor) addInit(ic *yaml.Node, first bool) {
 	name := yamltree.Get(ic, "name").Value
 	mayWrite(writes.inits[name], "init container", name)
-	list := e.list(nil, e.spec, "initContainers")
-	if first {
-		yamltree.Insert(list, 0, ic)
-	} else {
-		yamltree.Append(list, ic)
-	}
+	insert(e.list(nil, e.spec, "initContainers"), first, ic)
 	e.rec.Init = addOnce(e.rec.Init, entry(name, ic))
 	e.changed = true
 }
@@ -281,6 +251,15 @@ func (e *editor) list(c *container, m *yaml.Node, key string) *yaml.Node {
 func mayWrite(ok bool, kind, name string) {
 	if !ok {
 		panic(fmt.Sprintf("inject-datadog writes the %s %q, which the table of names.go lacks", kind, name))
+	}
+}
+
+// insert puts nodes at the head of the list when first is set, at its end otherwise.
+func insert(list *yaml.Node, first bool, nodes ...*yaml.Node) {
+	if first {
+		yamltree.Insert(list, 0, nodes...)
+	} else {
+		yamltree.Append(list, nodes...)
 	}
 }
 

@@ -91,5 +91,5 @@ func (p *pod) prependEnv(c *container, block []envVar) {
 			items = append(items, v.item(c))
 		}
 	}
-	p.edit.prependEnv(c, items...)
+	p.edit.addEnv(c, true, items...)
 }

@@ -118,7 +118,7 @@ func envItem(c *container, name string) (*yaml.Node, error) {
 // variable without a value, or with a null one, merges as the empty string.
 func (p *pod) mergeEnv(c *container, v langVar, cur *yaml.Node) {
 	if cur == nil {
-		p.edit.appendEnv(c, yamltree.Map("name", v.name, "value", v.value))
+		p.edit.addEnv(c, false, yamltree.Map("name", v.name, "value", v.value))
 		return
 	}
 	existing := ""
