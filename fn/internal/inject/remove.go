@@ -86,33 +86,29 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 func dropForeign(p *pod, rec *record, ignored func(what string)) {
 	// keep filters entries of a kind; a note of a list created is "key=what was there".
 	keep := func(list []string, kind, in string, ours func(key string) bool) []string {
-		kept := list[:0]
-		for _, e := range list {
+		return slices.DeleteFunc(list, func(e string) bool {
 			key := entryKey(e)
 			if kind == "key" {
 				key, _, _ = strings.Cut(key, "=")
 			}
-			if ours(key) {
-				kept = append(kept, e)
-				continue
+			foreign := !ours(key)
+			if foreign {
+				ignored(fmt.Sprintf("%s %q%s", kind, key, in))
 			}
-			ignored(fmt.Sprintf("%s %q%s", kind, key, in))
-		}
-		return kept
+			return foreign
+		})
 	}
 	for i := range rec.Containers {
 		cr := &rec.Containers[i]
 		in := " in container " + cr.Name
 		cr.Env = keep(cr.Env, "variable", in, writesEnv)
-		merged := cr.Merged[:0]
-		for _, m := range cr.Merged {
-			if writesEnv(m.Name) {
-				merged = append(merged, m)
-			} else {
+		cr.Merged = slices.DeleteFunc(cr.Merged, func(m mergeRecord) bool {
+			foreign := !writesEnv(m.Name)
+			if foreign {
 				ignored(fmt.Sprintf("variable %q%s", m.Name, in))
 			}
-		}
-		cr.Merged = merged
+			return foreign
+		})
 		// A mount is noted by its path: it is ours when the mount there is of a volume of ours.
 		c := p.findContainer(cr.Name, cr.Init)
 		cr.Mounts = keep(cr.Mounts, "mount", in, func(path string) bool {
