@@ -89,16 +89,7 @@ func (p *pod) prependEnv(c *container, block []envVar) {
 	for i, v := range block {
 		if j, ok := winner[v.name]; ok && j == i {
 			items = append(items, v.item(c))
-			c.envNames[v.name] = true
 		}
 	}
-	if len(items) == 0 {
-		return
-	}
-	yamltree.Insert(p.seq(c, c.node, "env"), 0, items...)
-	cr := p.rec.container(c)
-	for _, it := range items {
-		cr.Env = addOnce(cr.Env, entry(yamltree.Get(it, "name").Value, it))
-	}
-	p.changed = true
+	p.edit.addEnv(c, true, items...)
 }

@@ -24,7 +24,7 @@ const (
 // roleOf gives a container its role from its name and the list it is in.
 func (tr *Transformer) roleOf(name string, init bool) role {
 	switch {
-	case init && injectedInitNames[name]:
+	case init && writes.inits[name]:
 		return injectedInitContainer
 	case slices.Contains(tr.cfg.Libraries.ExcludeContainers, name):
 		return excludedContainer
