@@ -58,7 +58,7 @@ func withMode(t *testing.T, in, mode string) []byte {
 }
 
 // Removal on the output of every golden case gives back the case's input's items byte for byte,
-// the user's spacing included (README "Leaving"); a case whose input has anchors gets the same
+// the user's spacing included (docs/migration.md "Leaving"); a case whose input has anchors gets the same
 // data back, its aliases possibly expanded.
 func TestRemoveRestoresEveryGoldenInput(t *testing.T) {
 	restored, asData := 0, 0

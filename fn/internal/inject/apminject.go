@@ -17,7 +17,7 @@ type apmInject struct {
 	debug bool
 }
 
-// Paths and names of the apm-inject method (README "The apm-inject method").
+// Paths and names of the apm-inject method (docs/behaviour.md "The apm-inject method (Datadog's current injector)").
 const (
 	volumeLibrariesEtc  = "datadog-auto-instrumentation-etc"
 	injectorInitName    = "datadog-init-apm-inject"

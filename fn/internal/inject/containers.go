@@ -170,7 +170,7 @@ func (tr *Transformer) checkedPod(t *podtemplate.Template, rs *krm.Results, own 
 
 // ownPod gives the template its own copy of every aliased node that the mutations may write
 // into: the lists of containers, init containers and volumes, each container, its env (down to
-// the values a merge rewrites) and its volume mounts (README "YAML anchors and aliases").
+// the values a merge rewrites) and its volume mounts (docs/yaml-fidelity.md "YAML anchors and aliases").
 func ownPod(t *podtemplate.Template, tree *yamltree.Tree) {
 	spec := tree.OwnKey(t.Node, "spec")
 	for _, key := range []string{"containers", "initContainers"} {

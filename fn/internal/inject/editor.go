@@ -12,7 +12,7 @@ import (
 
 // editor is the one way a render writes into a pod template. Each write edits the YAML, notes
 // what it added or changed in the record, so that `mode: remove` takes out exactly that
-// (README "Leaving"), and marks the template changed. It writes only names of the table in
+// (docs/migration.md "Leaving"), and marks the template changed. It writes only names of the table in
 // names.go, which removal checks records against.
 type editor struct {
 	t    *podtemplate.Template

@@ -1,5 +1,5 @@
 // Package inject is the transform: it decides which pod templates are selected and adds to them
-// what Datadog's admission webhook adds to pods (the README's "What it does to a pod template"), editing the YAML tree in place.
+// what Datadog's admission webhook adds to pods (docs/behaviour.md "What it does to a pod template"), editing the YAML tree in place.
 package inject
 
 import "strings"
@@ -14,7 +14,7 @@ const (
 	annotationSafeEvict = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes"
 )
 
-// namespaceKubeSystem is never mutated through an unlabelled route (README "Selection").
+// namespaceKubeSystem is never mutated through an unlabelled route (docs/behaviour.md "Selection").
 const namespaceKubeSystem = "kube-system"
 
 // Environment variables of the agent connection and the standard tags.
@@ -39,7 +39,7 @@ const (
 )
 
 // writes is the table of what a render may write into a pod template (the editor writes
-// nothing else): removal takes out only entries of it (README "Leaving"), and the image list
+// nothing else): removal takes out only entries of it (docs/migration.md "Leaving"), and the image list
 // and explanations find the injected init containers by it.
 var writes = struct {
 	// envPrefixes and env are the variables: the agent's, the tags', the libraries' settings

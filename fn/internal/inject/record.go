@@ -14,7 +14,7 @@ import (
 )
 
 // AnnotationRecord is where a render notes, on the pod template, what it added: so that
-// `mode: remove` takes out exactly that, and nothing the user wrote (README "Leaving").
+// `mode: remove` takes out exactly that, and nothing the user wrote (docs/migration.md "Leaving").
 const AnnotationRecord = "inject-datadog.fn.kpt.dev/injected"
 
 // record is what renders added to one pod template. Added list entries are noted as

@@ -13,7 +13,7 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// Removal (`mode: remove`, README "Leaving") takes out of a pod template what the record says
+// Removal (`mode: remove`, docs/migration.md "Leaving") takes out of a pod template what the record says
 // renders added, and nothing the user wrote. An entry edited by hand since (its data no longer
 // matches the record's digest) is kept, with a warning naming its field; the rest is removed.
 // An alias a render turned into a copy stays a copy: anchored input comes back as the same data,

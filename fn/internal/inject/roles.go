@@ -2,7 +2,7 @@ package inject
 
 import "slices"
 
-// role is what a container of a selected pod is to the injection; the README's "The env block"
+// role is what a container of a selected pod is to the injection; docs/behaviour.md "The env block"
 // says what each role gets.
 type role int
 

@@ -62,7 +62,7 @@ func (tr *Transformer) Summary() Summary {
 }
 
 // Object mutates the pod template of one item in place, if it has one, and the templates of a
-// List's items (kustomize expands Lists before a function runs, kpt does not: README "Lists").
+// List's items (kustomize expands Lists before a function runs, kpt does not: docs/yaml-fidelity.md "Lists").
 // It returns the results and whether it changed the item. It may run on several items at once:
 // the items are independent, and the summary only adds up.
 func (tr *Transformer) Object(o *krm.Object) (krm.Results, bool) {
@@ -252,7 +252,7 @@ type libraryPlan struct {
 	libs []library
 	// target is the Single Step target that chose the libraries, nil when none did.
 	target *config.Target
-	// The library's parts of the env block (README "The env block").
+	// The library's parts of the env block (docs/behaviour.md "The env block").
 	install, traceConfigs, singleStep, basicConfig, libConfig, switches []envVar
 	// service is Single Step's DD_SERVICE, for the tags' slot, and serviceSource says where it
 	// came from; nil when the rule gives none.

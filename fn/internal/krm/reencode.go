@@ -3,7 +3,6 @@ package krm
 import (
 	"bytes"
 	"errors"
-	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -17,17 +16,13 @@ import (
 // function sees it (docs/yaml-fidelity.md "YAML anchors and aliases"), so that each item reads
 // on its own. An error means the input is not a ResourceList, and is reported as such.
 func Reencode(in []byte) (*Split, error) {
-	root, _, err := parseRoot(in)
+	rl, err := Read(in)
 	if err != nil {
 		return nil, err
 	}
+	root := rl.root
 	root.Style &^= yaml.FlowStyle
-	items := yamltree.Get(root, "items")
-	switch {
-	case items == nil || items.ShortTag() == yaml.NodeTagNull:
-	case items.Kind != yaml.SequenceNode:
-		return nil, fmt.Errorf("items must be a list, found %s", yamltree.KindName(items))
-	default:
+	if items := yamltree.Get(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
 		items.Style &^= yaml.FlowStyle
 		budget := maxExpansion(in)
 		for i, it := range items.Content {

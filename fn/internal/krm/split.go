@@ -222,9 +222,9 @@ func (s *Split) ItemText(i int, buf *bytes.Buffer) []byte {
 	return buf.Bytes()
 }
 
-// ReadItem parses one item's text. It refuses what the whole-document path must handle: a parse
-// error (an alias whose anchor is in another item is one), an item that is not a mapping. An
-// empty document (only comments, in a stream) is no object and no error.
+// ReadItem parses one item's text. It refuses a parse error (an alias whose anchor is in another
+// item is one; ReadsAlone then says to read the ResourceList whole) and an item that is not a
+// mapping. An empty document (only comments, in a stream) is no object and no error.
 //
 // Trailing text after the item ("- {}0") is refused too: yaml.Unmarshal would read the first
 // document and drop the rest, where the whole ResourceList would not parse.

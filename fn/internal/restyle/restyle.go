@@ -11,8 +11,8 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// A changed item keeps the user's lines where the change does not touch them (README "Untouched
-// items keep their bytes"): render output is reviewed as a diff, and removal, itself a change,
+// A changed item keeps the user's lines where the change does not touch them (docs/yaml-fidelity.md
+// "Untouched items keep their bytes"): render output is reviewed as a diff, and removal, itself a change,
 // gives the user's bytes back only if render kept them. go-yaml writes a whole document in its
 // own layout, so its text for the changed item (theirs) is merged, line by line, with the user's
 // text (ours), against go-yaml's text for the item as read (base): what differs between base and

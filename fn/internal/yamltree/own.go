@@ -6,7 +6,7 @@ import (
 
 // Tree is one YAML document, for edits that must not change what its aliases mean. A node the
 // function writes into may be an alias, or an anchor that aliases elsewhere read: Own turns it
-// into a node of its own first (README "YAML anchors and aliases").
+// into a node of its own first (docs/yaml-fidelity.md "YAML anchors and aliases").
 type Tree struct {
 	root *yaml.Node
 	// users lists the alias nodes that name each anchored node; built on first need.

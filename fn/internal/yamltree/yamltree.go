@@ -155,7 +155,7 @@ func Str(v string) *yaml.Node {
 }
 
 // SetStr makes the scalar n the string v, quoted where a YAML 1.1 reader would not read it back
-// as that string (README "YAML 1.1").
+// as that string (docs/yaml-fidelity.md "YAML 1.1").
 func SetStr(n *yaml.Node, v string) {
 	n.Kind, n.Tag, n.Value = yaml.ScalarNode, yaml.NodeTagString, v
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && yaml11NonString(v) {
