@@ -294,7 +294,7 @@ func (w *ItemWriter) Append(b []byte) {
 // scratch space.
 func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer, first []byte) error {
 	tmp.Reset()
-	if err := restyle.Encode(doc, tmp, restyle.Wide(ours)); err != nil {
+	if err := restyle.Encode(doc, tmp, restyle.StyleOf(ours)); err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
 	text := restyle.Text(ours, tmp.Bytes(), doc)

@@ -75,7 +75,7 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 		}
 	}
 	tmp.Reset()
-	if err := restyle.Encode(doc, tmp, restyle.Wide(ours)); err != nil {
+	if err := restyle.Encode(doc, tmp, restyle.StyleOf(ours)); err != nil {
 		return err
 	}
 	out.Write(restyle.Text(ours, tmp.Bytes(), doc))

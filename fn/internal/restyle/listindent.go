@@ -51,7 +51,7 @@ func isBlockList(n *yaml.Node) bool {
 // told apart list by list; the caller then keeps go-yaml's one layout.
 func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 	var buf bytes.Buffer
-	if Encode(doc, &buf, false) != nil {
+	if Encode(doc, &buf, Style{Indent: 2}) != nil {
 		return nil, false
 	}
 	text := buf.Bytes()
