@@ -293,11 +293,10 @@ func (w *ItemWriter) Append(b []byte) {
 // whose lines restyle keeps where the change leaves them; nil writes go-yaml's layout. tmp is
 // scratch space.
 func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer, first []byte) error {
-	tmp.Reset()
-	if err := restyle.Encode(doc, tmp, restyle.StyleOf(ours)); err != nil {
+	text, err := restyle.Write(ours, doc, tmp)
+	if err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
-	text := restyle.Text(ours, tmp.Bytes(), doc)
 	for i := 0; i < len(text); {
 		l := lineAt(text, i)
 		switch {

@@ -643,3 +643,31 @@ func TestStyleOf(t *testing.T) {
 		}
 	}
 }
+
+// A changed JSON document whose values all have a JSON form is written as JSON; one with a value
+// JSON cannot hold is written as block YAML, never as a mix of the two.
+func TestWriteJSON(t *testing.T) {
+	ours := []byte("{\"a\": {\"b\": [1, 2]}, \"c\": \"x\"}\n")
+	doc, err := yamltree.ReadDocument(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := doc.Content[0]
+	top.Content = append(top.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "d"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "<&>"})
+	var tmp bytes.Buffer
+	got, err := Write(ours, doc, &tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"a":{"b":[1,2]},"c":"x","d":"<&>"}` + "\n"; string(got) != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	top.Content = append(top.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "e"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "0x10"})
+	got, err = Write(ours, doc, &tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.ContainsAny(got, "{[") || !bytes.Contains(got, []byte("e: 0x10")) {
+		t.Errorf("not block YAML:\n%s", got)
+	}
+}

@@ -78,3 +78,32 @@ func Encode(doc *yaml.Node, w *bytes.Buffer, style Style) error {
 	}
 	return enc.Close()
 }
+
+// Write returns the text of changed, a document the run changed, whose text as read was ours
+// (nil when there is none to keep): in ours's style, its lines kept where the change leaves
+// them; a JSON document as JSON. tmp is scratch space.
+func Write(ours []byte, changed *yaml.Node, tmp *bytes.Buffer) ([]byte, error) {
+	if isJSON(ours) {
+		doc, err := yamltree.ReadDocument(ours)
+		if err == nil && doc != nil {
+			if text, ok := writeJSON(ours, doc, changed); ok {
+				return text, nil
+			}
+		}
+		blockStyle(changed) // a value JSON cannot hold: YAML, in block style, never a mix
+		ours = nil
+	}
+	tmp.Reset()
+	if err := Encode(changed, tmp, StyleOf(ours)); err != nil {
+		return nil, err
+	}
+	return Text(ours, tmp.Bytes(), changed), nil
+}
+
+// blockStyle clears the flow style of every node under n.
+func blockStyle(n *yaml.Node) {
+	n.Style &^= yaml.FlowStyle
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
+}
