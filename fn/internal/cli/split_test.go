@@ -255,3 +255,17 @@ func splitItems(t *testing.T, rl []byte) []string {
 	}
 	return items
 }
+
+// A template without metadata gets it before its spec, where every manifest writes it.
+func TestCreatedMetadataGoesBeforeSpec(t *testing.T) {
+	items := "- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web}\n  spec:\n    template:\n      spec:\n        containers:\n        - name: app\n          image: app:1\n"
+	in := resourceList(items, "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: dd}, selection: {mutateUnlabelled: true}}")
+	out, stderr, code := run([]byte(in))
+	if code != 0 {
+		t.Fatalf("render failed:\n%s", stderr)
+	}
+	meta, spec := strings.Index(out, "    template:\n      metadata:\n"), strings.Index(out, "      spec:\n        containers:")
+	if meta < 0 || spec < 0 || meta > spec {
+		t.Errorf("the template's metadata is not before its spec:\n%s", out)
+	}
+}

@@ -253,7 +253,7 @@ func (t *Template) SetAnnotation(key, value string) error {
 			return &FieldError{t.Field("metadata"), "must be a map, found " + yamltree.KindName(meta)}
 		}
 		meta = yamltree.Map()
-		yamltree.Set(t.Node, "metadata", meta)
+		yamltree.SetBefore(t.Node, "metadata", meta, "spec")
 	}
 	if len(meta.Content) == 0 {
 		meta.Style &^= yaml.FlowStyle

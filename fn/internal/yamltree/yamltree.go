@@ -135,6 +135,20 @@ func Set(m *yaml.Node, key string, value *yaml.Node) {
 	m.Content = append(m.Content, Str(key), value)
 }
 
+// SetBefore sets key in the mapping m to value, as Set does; a key m lacks goes before the key
+// next, where m has it ("metadata" before "spec", as every manifest writes them).
+func SetBefore(m *yaml.Node, key string, value *yaml.Node, next string) {
+	if Get(m, key) == nil {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == next {
+				m.Content = append(m.Content[:i], append([]*yaml.Node{Str(key), value}, m.Content[i:]...)...)
+				return
+			}
+		}
+	}
+	Set(m, key, value)
+}
+
 // Insert puts nodes into the sequence s before index i.
 func Insert(s *yaml.Node, i int, nodes ...*yaml.Node) {
 	rest := append([]*yaml.Node{}, s.Content[i:]...)
