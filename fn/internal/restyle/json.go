@@ -32,7 +32,7 @@ func writeJSON(ours []byte, doc, changed *yaml.Node) ([]byte, bool) {
 	if !ok || bytes.Equal(base, ours) {
 		return theirs, true
 	}
-	if merged, ok := merge3(base, ours, theirs); ok && json.Valid(merged) && sameData(merged, theirs, changed) {
+	if merged, ok := merge(base, ours, theirs, changed); ok && json.Valid(merged) {
 		return merged, true
 	}
 	return theirs, true

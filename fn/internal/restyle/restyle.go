@@ -54,11 +54,10 @@ func Text(ours, theirs []byte, changed *yaml.Node) []byte {
 	if Encode(doc, &base, style) != nil || bytes.Equal(base.Bytes(), ours) {
 		return theirs
 	}
-	merged, ok := merge3(base.Bytes(), ours, theirs)
-	if !ok || !sameData(merged, theirs, changed) {
-		return theirs
+	if merged, ok := merge(base.Bytes(), ours, theirs, changed); ok {
+		return merged
 	}
-	return merged
+	return theirs
 }
 
 // restyleListByList is restyle for an item whose lists the user indented both ways (doc, read
@@ -72,13 +71,15 @@ func restyleListByList(ours, theirs []byte, doc, changed *yaml.Node) ([]byte, bo
 		return nil, false
 	}
 	relaid, ok := encodeListByList(changed, wide)
-	if !ok || !sameData(relaid, theirs, changed) {
+	if !ok {
 		return nil, false
 	}
-	if merged, ok := merge3(base, ours, relaid); ok && sameData(merged, theirs, changed) {
+	// The merge is checked on its own: go-yaml's text of the changed item may put a comment the
+	// user wrote at column 0 where it reads as another node's, and the user's lines do not.
+	if merged, ok := merge(base, ours, relaid, changed); ok {
 		return merged, true
 	}
-	return relaid, true
+	return relaid, sameData(relaid, theirs, changed)
 }
 
 // linesWithin reports whether every line of a is a line of b, in order: the change only added
@@ -102,9 +103,19 @@ func linesWithin(a, b []byte) bool {
 	return true
 }
 
+// merge is merge3 of base, ours and theirs, verified: the text it returns reads as exactly
+// changed (theirs when nil).
+func merge(base, ours, theirs []byte, changed *yaml.Node) ([]byte, bool) {
+	merged, ok := merge3(base, ours, theirs)
+	if !ok || !sameData(merged, theirs, changed) {
+		return nil, false
+	}
+	return merged, true
+}
+
 // merge3 applies both base→ours and base→theirs to base, or returns false when a hunk of one
-// overlaps or touches a hunk of the other: then which comes first, or whether the user's line
-// still means the same next to the new one, is not certain.
+// overlaps a hunk of the other: then which comes first, or whether the user's line still means
+// the same next to the new one, is not certain.
 func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	ids := lineIDs{}
 	bl, ol, tl := splitLines(base), splitLines(ours), splitLines(theirs)

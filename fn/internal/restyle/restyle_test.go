@@ -671,3 +671,41 @@ func TestWriteJSON(t *testing.T) {
 		t.Errorf("not block YAML:\n%s", got)
 	}
 }
+
+// A block of comments at column 0 inside a list, in an item whose lists are indented both ways
+// (Knative's controller): go-yaml's own text reads the comments as another node's, the user's
+// lines do not, so the merge keeps them, blank lines included, and removal gives them back.
+func TestRestyleColumn0CommentsInAList(t *testing.T) {
+	ours := "spec:\n  containers:\n  - name: c\n    image: i\n\n    env:\n      - name: A\n        value: a\n\n\n##   Later\n#      - name: B\n\n    ports:\n    - containerPort: 80\n"
+	doc, err := yamltree.ReadDocument([]byte(ours))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := yamltree.Get(yamltree.Get(doc.Content[0], "spec").Content[1].Content[0], "env")
+	env.Content = append([]*yaml.Node{yamltree.Map("name", "DD_X", "value", "x")}, env.Content...)
+	var theirs, tmp bytes.Buffer
+	if err := Encode(doc, &theirs, StyleOf([]byte(ours))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Write([]byte(ours), doc, &tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(ours, "    env:\n", "    env:\n      - name: DD_X\n        value: x\n", 1)
+	if string(got) != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+	back, err := yamltree.ReadDocument(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := yamltree.Get(yamltree.Get(back.Content[0], "spec").Content[1].Content[0], "env")
+	e.Content = e.Content[1:]
+	again, err := Write(got, back, &tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != ours {
+		t.Errorf("removal does not give the user's text back:\n%s", again)
+	}
+}
