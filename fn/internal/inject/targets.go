@@ -68,7 +68,7 @@ func (tr *Transformer) targetLibraries(i int, t *config.Target, m injectionMetho
 		tag, named := t.DDTraceVersions[l.name]
 		switch {
 		case named:
-			libs = append(libs, library{lang: l, image: image.Join(tr.cfg.Libraries.Registry, l.image(), tag), field: field + ".ddTraceVersions." + l.name, reason: reason})
+			libs = append(libs, library{lang: l, image: image.Join(tr.cfg.Libraries.Registry, l.image(), tr.libraryTag(l, tag)), field: field + ".ddTraceVersions." + l.name, reason: reason})
 		case len(t.DDTraceVersions) == 0 && m.supports(l):
 			libs = append(libs, library{lang: l, image: tr.defaultImage(l), field: field, reason: reason})
 		}
