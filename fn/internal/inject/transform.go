@@ -244,6 +244,9 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 	if err := p.markSafeToEvict(added); err != nil {
 		return nil, err
 	}
+	for _, c := range p.containers {
+		p.edit.orderEnv(c)
+	}
 	return lp.target, p.edit.finish()
 }
 
