@@ -130,3 +130,41 @@ func TestTargetDefaultVersion(t *testing.T) {
 		t.Errorf("init images %s", got)
 	}
 }
+
+// An empty tags.datadoghq.com/* label counts as absent, on the template and on the workload: the
+// next source gives the value, under Single Step too, and the explanation names that source.
+func TestEmptyTagLabelCountsAsAbsent(t *testing.T) {
+	items := `- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: web
+    namespace: shop
+    labels: {tags.datadoghq.com/env: staging, tags.datadoghq.com/service: web-from-workload, tags.datadoghq.com/version: ""}
+  spec:
+    template:
+      metadata:
+        labels: {tags.datadoghq.com/env: "", tags.datadoghq.com/service: "", tags.datadoghq.com/version: ""}
+      spec:
+        containers:
+        - name: app
+          image: app:1
+`
+	cfg := "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: dd}, tags: {version: v9}, libraries: {inject: [python]}, report: {workloads: true}}"
+	out, stderr, code := run([]byte(resourceList(items, cfg)))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	d := decodeStrict[appsv1.Deployment](t, encode(t, yamltree.Get(root(t, out), "items").Content[0]))
+	app := d.Spec.Template.Spec.Containers[0]
+	for name, want := range map[string]string{"DD_ENV": "staging", "DD_SERVICE": "web-from-workload", "DD_VERSION": "v9"} {
+		if got, _ := envValue(app, name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if _, ok := envValue(app, "DD_SERVICE_K8S_ENV_SOURCE"); ok {
+		t.Errorf("a label gave the service, yet Single Step's source is written")
+	}
+	if !strings.Contains(out, "env,service from workload labels") || !strings.Contains(out, "version from config") {
+		t.Errorf("the explanation does not name the sources:\n%s", resultsOf(t, out))
+	}
+}

@@ -58,12 +58,12 @@ func (tr *Transformer) explainTags(t *podtemplate.Template) string {
 	for _, tag := range []struct{ name, label, config string }{
 		{"env", labelTagEnv, tr.cfg.Tags.Env}, {"service", labelTagService, tr.cfg.Tags.Service}, {"version", labelTagVersion, tr.cfg.Tags.Version},
 	} {
-		v, err := t.Label(tag.label)
+		v, err := t.TagLabel(tag.label)
 		switch {
 		case err != nil:
-		case v.Found && v.Text != "" && strings.HasPrefix(v.Field, t.Field("metadata")):
+		case v.Found && strings.HasPrefix(v.Field, t.Field("metadata")):
 			by[sources[0]] = append(by[sources[0]], tag.name)
-		case v.Found && v.Text != "":
+		case v.Found:
 			by[sources[1]] = append(by[sources[1]], tag.name)
 		case !v.Found && tag.config != "":
 			by[sources[2]] = append(by[sources[2]], tag.name)

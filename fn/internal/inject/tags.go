@@ -14,8 +14,9 @@ var standardTags = []struct {
 	{envEnv, labelTagEnv, func(tr *Transformer) string { return tr.cfg.Tags.Env }},
 }
 
-// tagsEnv is the standard tags' part of the env block (docs/behaviour.md "Standard tags"): each variable on its own from
-// the template's label, else the workload's, else the config; an empty value is not injected.
+// tagsEnv is the standard tags' part of the env block (docs/behaviour.md "Standard tags"): each
+// variable on its own from the template's label, else the workload's, else the config, an empty
+// label counting as absent; an empty value is not injected.
 //
 // service, when given, is Single Step's DD_SERVICE: it takes the DD_SERVICE slot where no label
 // nor tags.service gives one (docs/single-step-targets.md "Single Step targets").
@@ -27,7 +28,7 @@ func (tr *Transformer) tagsEnv(t *podtemplate.Template, service *envVar) (block 
 			}
 			continue
 		}
-		v, err := t.Label(tag.label)
+		v, err := t.TagLabel(tag.label)
 		if err != nil {
 			return nil, false, err
 		}

@@ -151,6 +151,22 @@ func (t *Template) Label(key string) (Value, error) {
 	return Value{}, nil
 }
 
+// TagLabel reads a tags.datadoghq.com/* label as Label does, where a label with an empty value
+// counts as absent: the next source is read (docs/behaviour.md "Standard tags").
+func (t *Template) TagLabel(key string) (Value, error) {
+	v, err := read(yamltree.Get(t.Node, "metadata"), "labels", key, t.Field("metadata"))
+	if err != nil || v.Text != "" {
+		return v, err
+	}
+	for _, s := range t.labelSources {
+		v, err := read(s.meta, "labels", key, t.rootField(s.path, "metadata"))
+		if err != nil || v.Text != "" {
+			return v, err
+		}
+	}
+	return Value{}, nil
+}
+
 // Labels are the template's own labels (no fallback to the workload), as a target's pod selector
 // reads them; each must be a string.
 func (t *Template) Labels() (map[string]string, error) {
