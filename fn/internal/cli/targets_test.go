@@ -168,3 +168,47 @@ func TestEmptyTagLabelCountsAsAbsent(t *testing.T) {
 		t.Errorf("the explanation does not name the sources:\n%s", resultsOf(t, out))
 	}
 }
+
+// The explanation gives the why of every decision a warning drives: a php annotation under the
+// language-env method, an enabled label that is neither "true" nor "false".
+func TestExplanationsGiveTheWhy(t *testing.T) {
+	items := `- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: php, namespace: shop}
+  spec:
+    template:
+      metadata:
+        labels: {admission.datadoghq.com/enabled: "true"}
+        annotations: {admission.datadoghq.com/php-lib.version: v1}
+      spec:
+        containers:
+        - name: app
+          image: app:1
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: typo, namespace: shop}
+  spec:
+    template:
+      metadata:
+        labels: {admission.datadoghq.com/enabled: "yes"}
+      spec:
+        containers:
+        - name: app
+          image: app:1
+`
+	cfg := "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: dd}, selection: {mutateUnlabelled: true}, report: {workloads: true}}"
+	out, stderr, code := run([]byte(resourceList(items, cfg)))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	results := resultsOf(t, out)
+	for _, want := range []string{
+		"Deployment shop/php: instrumented",
+		"no library; not injected: php needs the apm-inject method, which the language-env method is not",
+		`Deployment shop/typo: instrumented (the template label admission.datadoghq.com/enabled="yes" is neither "true" nor "false", so it counts as absent: selection.mutateUnlabelled)`,
+	} {
+		if !strings.Contains(results, want) {
+			t.Errorf("the explanations lack %q:\n%s", want, results)
+		}
+	}
+}

@@ -108,9 +108,15 @@ func (tr *Transformer) explainLibraries(p *pod) string {
 		}
 		libs = append(libs, entry)
 	}
+	why := ""
+	if len(p.choice.dropped) > 0 {
+		why = "; not injected: " + strings.Join(p.choice.dropped, ", ")
+	}
 	switch {
 	case len(libs) > 0:
-		return "libraries " + strings.Join(libs, ", ")
+		return "libraries " + strings.Join(libs, ", ") + why
+	case why != "":
+		return "no library" + why
 	case p.skipped != "":
 		return "libraries skipped: " + strings.TrimPrefix(p.skipped, "The overall pod's containers limit is too low, ")
 	case p.choice.unmatched:

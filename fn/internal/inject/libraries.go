@@ -39,6 +39,8 @@ type libraryChoice struct {
 	target *config.Target
 	// unmatched says targets were tried and none matched.
 	unmatched bool
+	// dropped says, for the explanation, why a language asked for is not injected.
+	dropped []string
 }
 
 // annotated collects, for one language, the images the annotations name, by scope.
@@ -152,6 +154,7 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 			}
 			warn(lib.field, "%s%s is not injected: the %s method has no %s library (set libraries.method: %s)",
 				by, lib.lang.name, m.name(), lib.lang.name, config.MethodAPMInject)
+			choice.dropped = append(choice.dropped, fmt.Sprintf("%s needs the %s method, which the %s method is not", lib.lang.name, config.MethodAPMInject, m.name()))
 			continue
 		}
 		kept = append(kept, lib)

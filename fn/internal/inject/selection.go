@@ -37,29 +37,37 @@ func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, 
 		return notSelected, fmt.Sprintf("%s label %s=false", where, labelEnabled), nil
 	case v.Found:
 		warn(v.Field, "ignored: the value must be \"true\" or \"false\", found %q; treated as absent", v.Text)
+		r, reason := tr.selectUnlabelled(t)
+		return r, fmt.Sprintf("the %s label %s=%q is neither \"true\" nor \"false\", so it counts as absent: %s", where, labelEnabled, v.Text, reason), nil
 	}
+	r, reason := tr.selectUnlabelled(t)
+	return r, reason, nil
+}
+
+// selectUnlabelled applies the rules for a template without a valid enabled label.
+func (tr *Transformer) selectUnlabelled(t *podtemplate.Template) (route, string) {
 	sel := tr.cfg.Selection
 	ns := t.Namespace()
 	switch {
 	case slices.Contains(sel.DisabledNamespaces, ns):
-		return notSelected, fmt.Sprintf("namespace %s is in selection.disabledNamespaces", ns), nil
+		return notSelected, fmt.Sprintf("namespace %s is in selection.disabledNamespaces", ns)
 	case slices.Contains(sel.EnabledNamespaces, ns):
-		return byEnabledNamespace, fmt.Sprintf("namespace %s is in selection.enabledNamespaces", ns), nil
+		return byEnabledNamespace, fmt.Sprintf("namespace %s is in selection.enabledNamespaces", ns)
 	case ns == namespaceKubeSystem || ns == tr.cfg.AgentNamespace:
 		what := "protected"
 		if ns == tr.cfg.AgentNamespace {
 			what = "the agent's namespace"
 		}
-		return notSelected, fmt.Sprintf("namespace %s is %s (only the \"true\" label or selection.enabledNamespaces mutate there)", ns, what), nil
+		return notSelected, fmt.Sprintf("namespace %s is %s (only the \"true\" label or selection.enabledNamespaces mutate there)", ns, what)
 	case sel.MutateUnlabelled:
-		return byMutateUnlabelled, "selection.mutateUnlabelled", nil
+		return byMutateUnlabelled, "selection.mutateUnlabelled"
 	case len(tr.cfg.Targets) > 0 && len(sel.EnabledNamespaces) == 0:
-		return bySingleStep, "Single Step, by targets", nil
+		return bySingleStep, "Single Step, by targets"
 	case len(tr.cfg.Libraries.Inject) > 0 && len(sel.EnabledNamespaces) == 0:
 		// With enabledNamespaces set, Single Step covers those namespaces only (as in Datadog).
-		return bySingleStep, "Single Step, by libraries.inject", nil
+		return bySingleStep, "Single Step, by libraries.inject"
 	case len(sel.EnabledNamespaces) > 0:
-		return notSelected, fmt.Sprintf("no %s label, and namespace %s is not in selection.enabledNamespaces", labelEnabled, ns), nil
+		return notSelected, fmt.Sprintf("no %s label, and namespace %s is not in selection.enabledNamespaces", labelEnabled, ns)
 	}
-	return notSelected, fmt.Sprintf("no %s label, and no selection rule mutates unlabelled templates", labelEnabled), nil
+	return notSelected, fmt.Sprintf("no %s label, and no selection rule mutates unlabelled templates", labelEnabled)
 }
