@@ -1,6 +1,13 @@
 package cli
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
+)
 
 // The same workloads rendered under the Datadog Helm chart's values, a DatadogAgent and the
 // equivalent native config come out identical (README "Coming from the webhook").
@@ -17,5 +24,60 @@ func TestDropInFormsRenderAlike(t *testing.T) {
 		if outputs[name] != outputs["dropin-native"] {
 			t.Errorf("%s renders otherwise than the native config:\n%s", name, diffLines(outputs["dropin-native"], outputs[name]))
 		}
+	}
+}
+
+// renderDropIn renders one selected Deployment, whose template carries templateMeta, under the
+// drop-in functionConfig fc (a flow map), and returns the rendered pod spec and the stderr text.
+func renderDropIn(t *testing.T, fc, templateMeta string) (*yaml.Node, string) {
+	t.Helper()
+	in := resourceList(deployment(templateMeta, "{containers: [{name: app, image: web}]}"), fc)
+	out, stderr, code := run([]byte(in))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	items := yamltree.Get(root(t, out), "items")
+	return yamltree.Path(items.Content[0], "spec", "template", "spec"), stderr
+}
+
+// envOf lists the app container's variables as name=value, or name<-fieldPath for a fieldRef.
+func envOf(spec *yaml.Node) []string {
+	var env []string
+	app := yamltree.Get(spec, "containers").Content[0]
+	if e := yamltree.Get(app, "env"); e != nil {
+		for _, v := range e.Content {
+			name := yamltree.Get(v, "name").Value
+			if ref := yamltree.Path(v, "valueFrom", "fieldRef", "fieldPath"); ref != nil {
+				env = append(env, name+"<-"+ref.Value)
+			} else if val := yamltree.Get(v, "value"); val != nil {
+				env = append(env, name+"="+val.Value)
+			}
+		}
+	}
+	return env
+}
+
+// The chart and the operator pass datadog.asm.threats, sca and iast to the Cluster Agent only
+// when true: their defaults (false) give the pods no DD_APPSEC_ENABLED, DD_IAST_ENABLED or
+// DD_APPSEC_SCA_ENABLED, and true gives "true".
+func TestDropInSecurityProductsOnlyWhenTrue(t *testing.T) {
+	const labelled = `{labels: {admission.datadoghq.com/enabled: "true"}, annotations: {admission.datadoghq.com/python-lib.version: v3}}`
+	off := "{datadog: {asm: {threats: {enabled: false}, sca: {enabled: false}, iast: {enabled: false}}}, clusterAgent: {admissionController: {configMode: hostip}}}"
+	spec, _ := renderDropIn(t, off, labelled)
+	for _, e := range envOf(spec) {
+		if strings.HasPrefix(e, "DD_APPSEC_") || strings.HasPrefix(e, "DD_IAST_") {
+			t.Errorf("the chart's defaults inject %s", e)
+		}
+	}
+	on := "{datadog: {asm: {threats: {enabled: true}, sca: {enabled: false}, iast: {enabled: true}}}, clusterAgent: {admissionController: {configMode: hostip}}}"
+	spec, _ = renderDropIn(t, on, labelled)
+	env := strings.Join(envOf(spec), " ")
+	for _, want := range []string{"DD_APPSEC_ENABLED=true", "DD_IAST_ENABLED=true"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("no %s in %s", want, env)
+		}
+	}
+	if strings.Contains(env, "DD_APPSEC_SCA_ENABLED") {
+		t.Errorf("sca false injects DD_APPSEC_SCA_ENABLED: %s", env)
 	}
 }

@@ -293,9 +293,7 @@ func (d *dropin) apply(c *Config) []Error {
 		d.warn(f.seq, f.path, "is not supported: inject-datadog injects no agent sidecar")
 	}
 	d.set(c, dInjectorTag, "libraries.injectorVersion")
-	d.set(c, dAppSec, "libraries.appsec")
-	d.set(c, dIAST, "libraries.iast")
-	d.set(c, dSCA, "libraries.sca")
+	d.securityProducts(c)
 	d.set(c, dProfiling, "libraries.profiling")
 	if f, ok := d.got[dSkipKPI]; ok {
 		if _, err := boolNode(f.value); err != nil {
@@ -337,6 +335,24 @@ func (d *dropin) apply(c *Config) []Error {
 		c.Warnings = append(c.Warnings, w.Error)
 	}
 	return d.errs
+}
+
+// securityProducts are the switches the chart and the operator pass to the Cluster Agent only when
+// true (the chart's templates/cluster-agent-deployment.yaml, the operator's asm feature): false,
+// their default, passes nothing, which leaves the variable out of the pods and the product to the
+// library's own default and to remote configuration (docs/migration.md "Coming from the webhook").
+var securityProducts = []struct{ meaning, target string }{
+	{dAppSec, "libraries.appsec"},
+	{dIAST, "libraries.iast"},
+	{dSCA, "libraries.sca"},
+}
+
+func (d *dropin) securityProducts(c *Config) {
+	for _, p := range securityProducts {
+		if on, _ := d.flag(p.meaning); on {
+			d.set(c, p.meaning, p.target)
+		}
+	}
 }
 
 // ssi applies Single Step Instrumentation: targets, or libVersions (every language when empty),

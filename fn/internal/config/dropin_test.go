@@ -210,9 +210,17 @@ func TestDropInMeanings(t *testing.T) {
 			c.Agent.Enabled, c.Tags.Enabled = false, false
 			c.Warnings = []Error{{"spec.features.admissionController.mutation.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
 		}},
-		{"profiling auto, iast and sca off", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: auto}, asm: {iast: {enabled: false}, sca: {enabled: true}}}", func(c *Config) {
-			f, tr := false, true
-			c.Libraries.Profiling, c.Libraries.IAST, c.Libraries.SCA = "auto", &f, &tr
+		{"profiling auto, iast off, sca on", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: auto}, asm: {iast: {enabled: false}, sca: {enabled: true}}}", func(c *Config) {
+			tr := true
+			c.Libraries.Profiling, c.Libraries.SCA = "auto", &tr
+		}},
+		// The chart passes each security product to the Cluster Agent only when true, and
+		// profiling whenever it is not null (templates/cluster-agent-deployment.yaml).
+		{"the chart's security defaults pass nothing", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {asm: {threats: {enabled: false}, sca: {enabled: false}, iast: {enabled: false}}, profiling: {enabled: null}}", func(c *Config) {}},
+		{"profiling false is passed", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: false}}", func(c *Config) { c.Libraries.Profiling = "false" }},
+		{"operator: security products off pass nothing", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {agentCommunicationMode: hostip}, asm: {threats: {enabled: false}, sca: {enabled: false}, iast: {enabled: true}}}}", func(c *Config) {
+			tr := true
+			c.Libraries.IAST = &tr
 		}},
 		{"one socket moved with its directory", "datadog: {apm: {socketPath: /run/dd/apm.socket}, dogstatsd: {socketPath: /run/dd/dsd.socket}}", func(c *Config) {
 			c.Agent.Mode = ModeSocket
