@@ -81,3 +81,37 @@ func TestDropInSecurityProductsOnlyWhenTrue(t *testing.T) {
 		t.Errorf("sca false injects DD_APPSEC_SCA_ENABLED: %s", env)
 	}
 }
+
+// imagesOf lists the init containers' images.
+func imagesOf(spec *yaml.Node) []string {
+	var images []string
+	if ics := yamltree.Get(spec, "initContainers"); ics != nil {
+		for _, ic := range ics.Content {
+			images = append(images, yamltree.Get(ic, "image").Value)
+		}
+	}
+	return images
+}
+
+// datadog.site without a registry picks the chart's registry for the site: with the migration
+// to registry.datadoghq.com off, or on GKE Autopilot, datadoghq.eu is eu.gcr.io/datadoghq.
+func TestDropInSiteRegistry(t *testing.T) {
+	const annotated = `{labels: {admission.datadoghq.com/enabled: "true"}, annotations: {admission.datadoghq.com/python-lib.version: v3}}`
+	for _, tt := range []struct{ fc, registry string }{
+		{"{registryMigrationMode: '', datadog: {site: datadoghq.eu}}", "eu.gcr.io/datadoghq"},
+		{"{providers: {gke: {autopilot: true}}, datadog: {site: datadoghq.eu}}", "eu.gcr.io/datadoghq"},
+		{"{registryMigrationMode: '', datadog: {site: ap1.datadoghq.com}}", "asia.gcr.io/datadoghq"},
+		{"{datadog: {site: us3.datadoghq.com}}", "datadoghq.azurecr.io"},
+		{"{datadog: {site: ddog-gov.com}}", "public.ecr.aws/datadog"},
+		{"{datadog: {site: datadoghq.eu}}", "registry.datadoghq.com"},
+	} {
+		spec, stderr := renderDropIn(t, tt.fc, annotated)
+		want := []string{tt.registry + "/apm-inject:0", tt.registry + "/dd-lib-python-init:v3"}
+		if got := imagesOf(spec); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: images %q, want %q", tt.fc, got, want)
+		}
+		if strings.Contains(stderr, "site") {
+			t.Errorf("%s: a warning about the site:\n%s", tt.fc, stderr)
+		}
+	}
+}

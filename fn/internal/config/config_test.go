@@ -135,7 +135,6 @@ func TestSamples(t *testing.T) {
 				{Name: "payments", NamespaceSelector: &NamespaceSelector{MatchNames: []string{"payments"}}, DDTraceVersions: map[string]string{"java": "v1.45.0"}},
 				{Name: "everything else"},
 			}
-			c.Warnings = []Error{{"spec.global.site", "has no render-time meaning: inject-datadog ignores it"}}
 		},
 		"socket.yaml": func(c *Config) {
 			c.Tags.Env = "production"

@@ -53,6 +53,10 @@ const (
 	dIAST             = "iast"
 	dSCA              = "sca"
 	dProfiling        = "profiling"
+	dSite             = "site"
+	dMigration        = "registryMigrationMode"
+	dAutopilot        = "gkeAutopilot"
+	dGDC              = "gkeGDC"
 	dAPMSocket        = "apmSocket"
 	dDSDSocket        = "dogstatsdSocket"
 	// The chart's inputs to the config mode when configMode is not set.
@@ -67,8 +71,11 @@ type section map[string]any
 
 // helmValues are the keys of the Datadog chart's values that inject-datadog reads.
 var helmValues = section{
-	"registry": dRegistry,
+	"registry":              dRegistry,
+	"registryMigrationMode": dMigration,
+	"providers":             section{"gke": section{"autopilot": dAutopilot, "gdc": dGDC}},
 	"datadog": section{
+		"site": dSite,
 		"apm": section{
 			"instrumentation": instrumentation(section{"skipKPITelemetry": dSkipKPI}),
 			"socketPath":      dAPMSocket,
@@ -96,7 +103,7 @@ var helmValues = section{
 // datadogAgent are the fields of a DatadogAgent that inject-datadog reads.
 var datadogAgent = section{
 	"spec": section{
-		"global": section{"registry": dRegistry},
+		"global": section{"registry": dRegistry, "site": dSite},
 		"features": section{
 			"admissionController": section{
 				"enabled":                dAdmissionEnabled,
@@ -158,11 +165,13 @@ type found struct {
 
 // dropin reads one drop-in file.
 type dropin struct {
-	helm  bool
-	got   map[string]found
-	errs  []Error
-	warns []ordered
-	seq   int
+	helm bool
+	// autopilot is a DatadogAgent's GKE Autopilot annotation (the chart's is a setting).
+	autopilot bool
+	got       map[string]found
+	errs      []Error
+	warns     []ordered
+	seq       int
 }
 
 type ordered struct {
@@ -182,7 +191,7 @@ func fromHelmValues(c *Config, fc *yaml.Node) []Error {
 }
 
 func fromDatadogAgent(c *Config, fc *yaml.Node) []Error {
-	d := &dropin{got: map[string]found{}}
+	d := &dropin{got: map[string]found{}, autopilot: operatorAutopilot(fc)}
 	d.walk(fc, "", datadogAgent, objectMeta)
 	return d.apply(c)
 }
@@ -203,7 +212,9 @@ func isUnset(n *yaml.Node) bool {
 func (d *dropin) walk(m *yaml.Node, prefix string, spec section, skip map[string]bool) {
 	eachKey(m, prefix, &d.errs, func(key, p string, v *yaml.Node) {
 		d.seq++
-		if skip[key] || isUnset(v) {
+		// Helm drops a key set to null, so the template's default applies, not values.yaml's: an
+		// empty or null registryMigrationMode turns the migration off (the chart's "registry").
+		if skip[key] || (isUnset(v) && spec[key] != dMigration) {
 			return
 		}
 		switch s := spec[key].(type) {
@@ -279,16 +290,7 @@ func (d *dropin) apply(c *Config) []Error {
 			}
 		}
 	}
-	// The admission controller's own registry wins over the one for every image.
-	if _, ok := d.got[dACRegistry]; ok {
-		d.set(c, dACRegistry, "libraries.registry")
-		if f, ok := d.got[dRegistry]; ok {
-			d.set(Default(), dRegistry, "libraries.registry")
-			d.warn(f.seq, f.path, fmt.Sprintf("is overridden by %s for the injected images", d.got[dACRegistry].path))
-		}
-	} else {
-		d.set(c, dRegistry, "libraries.registry")
-	}
+	d.registry(c)
 	if f, ok := d.got[dSidecar]; ok {
 		d.warn(f.seq, f.path, "is not supported: inject-datadog injects no agent sidecar")
 	}
@@ -335,6 +337,155 @@ func (d *dropin) apply(c *Config) []Error {
 		c.Warnings = append(c.Warnings, w.Error)
 	}
 	return d.errs
+}
+
+// registry sets the registry of the injected images: the admission controller's own wins over
+// the one for every image; without either, the chart's or the operator's default for the site.
+func (d *dropin) registry(c *Config) {
+	site := d.site()
+	gke := d.onGKE()
+	migration, migrationOK := d.migrationMode()
+	if _, ok := d.got[dACRegistry]; ok {
+		d.set(c, dACRegistry, "libraries.registry")
+		if f, ok := d.got[dRegistry]; ok {
+			d.set(Default(), dRegistry, "libraries.registry")
+			d.warn(f.seq, f.path, fmt.Sprintf("is overridden by %s for the injected images", d.got[dACRegistry].path))
+		}
+		return
+	}
+	if f, ok := d.got[dRegistry]; ok {
+		d.set(c, dRegistry, "libraries.registry")
+		if !d.helm && gke && !isGCR(c.Libraries.Registry) {
+			d.warn(f.seq, f.path, fmt.Sprintf("is replaced by %s on GKE Autopilot, as the operator does: Autopilot admits Datadog's images from its GCR registries only", gcrRegistry))
+			c.Libraries.Registry = gcrRegistry
+		}
+		return
+	}
+	switch {
+	case !migrationOK:
+	case d.helm:
+		c.Libraries.Registry = chartRegistry(site, migration, gke)
+	default:
+		c.Libraries.Registry = operatorRegistry(site, gke)
+	}
+}
+
+// The registries of Datadog's images.
+const (
+	gcrRegistry     = "gcr.io/datadoghq"
+	datadogRegistry = "registry.datadoghq.com"
+	govRegistry     = "public.ecr.aws/datadog"
+	govSite         = "ddog-gov.com"
+)
+
+// siteRegistry is where the chart pulls Datadog's images from for a site when no registry is
+// given (templates/_helpers.tpl, "registry", chart 3.240.0, which the Cluster Agent's
+// DD_ADMISSION_CONTROLLER_CONTAINER_REGISTRY follows since 3.215.3).
+type siteRegistry struct {
+	registry string
+	// migrates: registryMigrationMode auto (the default) or all moves the site to
+	// registry.datadoghq.com, except on GKE Autopilot and GDC.
+	migrates bool
+	// gke is the registry on GKE Autopilot and GDC when it is not registry.
+	gke string
+}
+
+// chartSiteRegistries are the sites the chart names; every other site is datadoghq.com's.
+var chartSiteRegistries = map[string]siteRegistry{
+	"datadoghq.com":     {gcrRegistry, true, ""},
+	"datadoghq.eu":      {"eu.gcr.io/datadoghq", true, ""},
+	"ap1.datadoghq.com": {"asia.gcr.io/datadoghq", true, ""},
+	"us3.datadoghq.com": {"datadoghq.azurecr.io", false, gcrRegistry},
+	govSite:             {govRegistry, false, ""},
+}
+
+// chartRegistry is the chart's registry for a site, a registryMigrationMode and whether the
+// cluster is GKE Autopilot or GDC.
+func chartRegistry(site, migration string, gke bool) string {
+	r, ok := chartSiteRegistries[site]
+	if !ok {
+		r = chartSiteRegistries["datadoghq.com"]
+	}
+	switch {
+	case gke && r.gke != "":
+		return r.gke
+	case !gke && r.migrates && migration != "":
+		return datadogRegistry
+	}
+	return r.registry
+}
+
+// operatorRegistry is the operator's registry for a site when spec.global.registry is not set:
+// Datadog's own, public ECR for the government site, and GCR on GKE Autopilot (the operator's
+// internal/controller/datadogagent/defaults and controller_reconcile_v2.go).
+func operatorRegistry(site string, autopilot bool) string {
+	switch {
+	case autopilot:
+		return gcrRegistry
+	case site == govSite:
+		return govRegistry
+	}
+	return datadogRegistry
+}
+
+// isGCR reports whether registry is one of Datadog's GCR registries, the ones GKE Autopilot
+// admits (the operator's pkg/images IsGCRRegistry).
+func isGCR(registry string) bool {
+	return registry == gcrRegistry || registry == "eu.gcr.io/datadoghq" || registry == "asia.gcr.io/datadoghq"
+}
+
+// site is datadog.site or spec.global.site, datadoghq.com when not given.
+func (d *dropin) site() string {
+	f, ok := d.got[dSite]
+	if !ok {
+		return "datadoghq.com"
+	}
+	if !yamltree.IsStr(f.value) {
+		d.errs = append(d.errs, Error{f.path, mustBe("a string", f.value).Error()})
+		return "datadoghq.com"
+	}
+	return f.value.Value
+}
+
+// migrationMode is the chart's registryMigrationMode: auto when not given, "" when given empty
+// or null; ok is false for a value the chart rejects.
+func (d *dropin) migrationMode() (mode string, ok bool) {
+	f, given := d.got[dMigration]
+	switch {
+	case !given:
+		return "auto", true
+	case isUnset(f.value) && f.value.Kind == yaml.ScalarNode:
+		return "", true
+	case yamltree.IsStr(f.value) && (f.value.Value == "auto" || f.value.Value == "all"):
+		return f.value.Value, true
+	}
+	d.errs = append(d.errs, Error{f.path, mustBe(`auto, all or "" (the chart fails on any other value)`, f.value).Error()})
+	return "", false
+}
+
+// onGKE reports whether the cluster is GKE Autopilot, or for the chart GKE GDC: neither takes
+// registry.datadoghq.com (the chart's "registry", the operator's Autopilot registry).
+func (d *dropin) onGKE() bool {
+	if !d.helm {
+		return d.autopilot
+	}
+	autopilot, _ := d.flag(dAutopilot)
+	gdc, _ := d.flag(dGDC)
+	return autopilot || gdc
+}
+
+// operatorAutopilot reports whether a DatadogAgent asks for GKE Autopilot by annotation, as the
+// operator reads it (internal/controller/datadogagent/experimental/autopilot.go).
+func operatorAutopilot(fc *yaml.Node) bool {
+	anns := yamltree.Path(fc, "metadata", "annotations")
+	value := func(key string) string {
+		if v := yamltree.Get(anns, key); v != nil && v.Kind == yaml.ScalarNode {
+			return v.Value
+		}
+		return ""
+	}
+	return value("agent.datadoghq.com/cluster-provider") == "gke-autopilot" ||
+		strings.EqualFold(value("experimental.agent.datadoghq.com/autopilot"), "true")
 }
 
 // securityProducts are the switches the chart and the operator pass to the Cluster Agent only when

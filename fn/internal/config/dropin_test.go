@@ -239,6 +239,9 @@ func TestDropInMeanings(t *testing.T) {
 			}
 			want := specDefaults()
 			want.Libraries.Method = MethodAPMInject
+			// Without a registry, the chart (registryMigrationMode auto, its default since 3.197.1)
+			// and the operator pull from Datadog's own registry for datadoghq.com.
+			want.Libraries.Registry = "registry.datadoghq.com"
 			tt.want(want)
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("got\n %+v\nwant\n %+v", c, want)
@@ -282,7 +285,6 @@ agents:
 `, []string{
 			"targetSystem: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apiKey: has no render-time meaning: inject-datadog ignores it",
-			"datadog.site: has no render-time meaning: inject-datadog ignores it",
 			"datadog.logs: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.portEnabled: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.instrumentation.language_detection: has no render-time meaning: inject-datadog ignores it",
@@ -306,7 +308,6 @@ agents:
     clusterAgent: {replicas: 2}
 status: {}
 `, []string{
-			"spec.global.site: has no render-time meaning: inject-datadog ignores it",
 			"spec.global.credentials: has no render-time meaning: inject-datadog ignores it",
 			"spec.features.logCollection: has no render-time meaning: inject-datadog ignores it",
 			"spec.features.apm.enabled: has no render-time meaning: inject-datadog ignores it",
@@ -369,6 +370,10 @@ status: {}
 			`spec.features.apm.instrumentation.injector.imageTag: must be an image tag (letters, digits, _ . -, at most 128, not starting with . or -), found "-1"`}},
 		{"skipKPITelemetry as string", "datadog: {apm: {instrumentation: {skipKPITelemetry: 'yes'}}}", nil, []string{
 			`datadog.apm.instrumentation.skipKPITelemetry: must be a bool (true or false, unquoted), found a string ("yes")`}},
+		{"registry migration mode", "registryMigrationMode: always\ndatadog: {}", nil, []string{
+			`registryMigrationMode: must be auto, all or "" (the chart fails on any other value), found a string ("always")`}},
+		{"site not a string", "datadog: {site: [datadoghq.eu]}", nil, []string{
+			`datadog.site: must be a string, found a list`}},
 		{"profiling", "datadog: {profiling: {enabled: sometimes}}", nil, []string{
 			`datadog.profiling.enabled: must be true, false or auto, found "sometimes"`}},
 		{"values without the chart's keys", "apm: {enabled: true}", nil, []string{
@@ -396,6 +401,62 @@ status: {}
 			}
 			if strings.Join(gotWarns, "\n") != strings.Join(tt.warnings, "\n") {
 				t.Errorf("warnings:\n got %q\nwant %q", gotWarns, tt.warnings)
+			}
+		})
+	}
+}
+
+// The registry of the injected images when the file gives none: the chart's "registry" helper
+// (templates/_helpers.tpl, chart 3.240.0) and the operator's defaults (main at 55db5316).
+func TestDropInRegistry(t *testing.T) {
+	const op = "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\n"
+	const autopilot = "metadata: {name: datadog, annotations: {experimental.agent.datadoghq.com/autopilot: \"true\"}}\n"
+	tests := []struct {
+		name, config, want string
+		warnings           []string
+	}{
+		{"chart: datadoghq.com, migration on by default", "datadog: {site: datadoghq.com}", "registry.datadoghq.com", nil},
+		{"chart: datadoghq.com, migration off", "registryMigrationMode: ''\ndatadog: {site: datadoghq.com}", "gcr.io/datadoghq", nil},
+		{"chart: datadoghq.eu, migration on by default", "datadog: {site: datadoghq.eu}", "registry.datadoghq.com", nil},
+		{"chart: datadoghq.eu, migration off", "registryMigrationMode: ''\ndatadog: {site: datadoghq.eu}", "eu.gcr.io/datadoghq", nil},
+		{"chart: datadoghq.eu, migration null", "registryMigrationMode:\ndatadog: {site: datadoghq.eu}", "eu.gcr.io/datadoghq", nil},
+		{"chart: ap1, migration off", "registryMigrationMode: ''\ndatadog: {site: ap1.datadoghq.com}", "asia.gcr.io/datadoghq", nil},
+		{"chart: ap1, migration all", "registryMigrationMode: all\ndatadog: {site: ap1.datadoghq.com}", "registry.datadoghq.com", nil},
+		{"chart: us3 never migrates", "datadog: {site: us3.datadoghq.com}", "datadoghq.azurecr.io", nil},
+		{"chart: us3 off", "registryMigrationMode: ''\ndatadog: {site: us3.datadoghq.com}", "datadoghq.azurecr.io", nil},
+		{"chart: government site", "registryMigrationMode: all\ndatadog: {site: ddog-gov.com}", "public.ecr.aws/datadog", nil},
+		{"chart: another site, migration off", "registryMigrationMode: ''\ndatadog: {site: us5.datadoghq.com}", "gcr.io/datadoghq", nil},
+		{"chart: another site", "datadog: {site: us5.datadoghq.com}", "registry.datadoghq.com", nil},
+		{"chart: Autopilot keeps GCR", "providers: {gke: {autopilot: true}}\ndatadog: {site: datadoghq.eu}", "eu.gcr.io/datadoghq", nil},
+		{"chart: Autopilot on us3", "providers: {gke: {autopilot: true}}\ndatadog: {site: us3.datadoghq.com}", "gcr.io/datadoghq", nil},
+		{"chart: GDC keeps GCR", "providers: {gke: {gdc: true}}\ndatadog: {site: ap1.datadoghq.com}", "asia.gcr.io/datadoghq", nil},
+		{"chart: Autopilot on the government site", "providers: {gke: {autopilot: true}}\ndatadog: {site: ddog-gov.com}", "public.ecr.aws/datadog", nil},
+		{"chart: a registry wins over the site", "registry: docker.io/datadog\ndatadog: {site: datadoghq.eu}", "docker.io/datadog", nil},
+		{"operator: datadoghq.com", op + "spec: {}", "registry.datadoghq.com", nil},
+		{"operator: datadoghq.eu", op + "spec: {global: {site: datadoghq.eu}}", "registry.datadoghq.com", nil},
+		{"operator: government site", op + "spec: {global: {site: ddog-gov.com}}", "public.ecr.aws/datadog", nil},
+		{"operator: Autopilot", op + autopilot + "spec: {global: {site: datadoghq.eu}}", "gcr.io/datadoghq", nil},
+		{"operator: Autopilot by the provider annotation", op + "metadata: {annotations: {agent.datadoghq.com/cluster-provider: gke-autopilot}}\nspec: {}", "gcr.io/datadoghq", nil},
+		{"operator: Autopilot keeps a GCR registry", op + autopilot + "spec: {global: {registry: eu.gcr.io/datadoghq}}", "eu.gcr.io/datadoghq", nil},
+		{"operator: Autopilot replaces another global registry", op + autopilot + "spec: {global: {registry: docker.io/datadog}}", "gcr.io/datadoghq", []string{
+			"spec.global.registry: is replaced by gcr.io/datadoghq on GKE Autopilot, as the operator does: Autopilot admits Datadog's images from its GCR registries only"}},
+		{"operator: the admission controller's registry stays on Autopilot", op + autopilot + "spec: {features: {admissionController: {registry: docker.io/datadog}}}", "docker.io/datadog", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, errs := Parse(parseYAML(t, tt.config))
+			if len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			if c.Libraries.Registry != tt.want {
+				t.Errorf("registry %s, want %s", c.Libraries.Registry, tt.want)
+			}
+			var warns []string
+			for _, w := range c.Warnings {
+				warns = append(warns, errText(w))
+			}
+			if strings.Join(warns, "\n") != strings.Join(tt.warnings, "\n") {
+				t.Errorf("warnings:\n got %q\nwant %q", warns, tt.warnings)
 			}
 		})
 	}
