@@ -115,3 +115,33 @@ func TestDropInSiteRegistry(t *testing.T) {
 		}
 	}
 }
+
+// The chart's mode without configMode: on GKE Autopilot, hostip (Autopilot rejects the socket's
+// hostPath volume); on the local service only, service, on the host agents.localService names.
+func TestDropInChartMode(t *testing.T) {
+	const labelled = `{labels: {admission.datadoghq.com/enabled: "true"}}`
+	spec, _ := renderDropIn(t, "{providers: {gke: {autopilot: true}}, datadog: {apm: {socketEnabled: true}}}", labelled)
+	env := strings.Join(envOf(spec), " ")
+	if !strings.Contains(env, "DD_AGENT_HOST<-status.hostIP") || strings.Contains(env, "DD_TRACE_AGENT_URL") {
+		t.Errorf("Autopilot: env %s, want DD_AGENT_HOST from status.hostIP and no socket URL", env)
+	}
+	if v := yamltree.Get(spec, "volumes"); v != nil {
+		t.Errorf("Autopilot: volumes %s, want none", encode(t, v))
+	}
+
+	fc := "{datadog: {apm: {socketEnabled: false, portEnabled: false, useLocalService: true}}, agents: {localService: {overrideName: dd-local}}}"
+	spec, _ = renderDropIn(t, fc, labelled)
+	env = strings.Join(envOf(spec), " ")
+	if !strings.Contains(env, "DD_AGENT_HOST=dd-local.datadog.svc.cluster.local") {
+		t.Errorf("local service: env %s, want DD_AGENT_HOST=dd-local.datadog.svc.cluster.local", env)
+	}
+
+	spec, _ = renderDropIn(t, "{datadog: {apm: {socketEnabled: true}}}", labelled)
+	env = strings.Join(envOf(spec), " ")
+	if !strings.Contains(env, "DD_TRACE_AGENT_URL=unix:///var/run/datadog/apm.socket") {
+		t.Errorf("the chart's default: env %s, want the socket", env)
+	}
+	if p := yamltree.Path(spec, "volumes"); p == nil || !strings.Contains(string(encode(t, p)), "hostPath") {
+		t.Errorf("the chart's default: no hostPath socket volume")
+	}
+}

@@ -127,6 +127,7 @@ func TestSamples(t *testing.T) {
 			c.Warnings = []Error{{"datadog.apiKeyExistingSecret", "has no render-time meaning: inject-datadog ignores it"}}
 		},
 		"datadogagent.yaml": func(c *Config) {
+			c.Agent.ServiceName = "datadog-agent"
 			c.Selection.DisabledNamespaces = []string{"batch-legacy"}
 			c.Libraries.Method = "apm-inject"
 			c.Libraries.Registry = "registry.example.com/datadog"

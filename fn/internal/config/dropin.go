@@ -59,12 +59,26 @@ const (
 	dGDC              = "gkeGDC"
 	dAPMSocket        = "apmSocket"
 	dDSDSocket        = "dogstatsdSocket"
-	// The chart's inputs to the config mode when configMode is not set.
+	dServiceName      = "localServiceName"
+	dFullname         = "fullnameOverride"
+	// The inputs to the config mode when configMode or agentCommunicationMode is not set.
+	// apmEnabled is the chart's deprecated host port switch, and the operator's APM switch.
 	dAPMSocketEnabled   = "apmSocketEnabled"
 	dAPMUseSocketVolume = "apmUseSocketVolume"
 	dAPMPortEnabled     = "apmPortEnabled"
 	dAPMEnabled         = "apmEnabled"
+	dAPMLocalService    = "apmUseLocalService"
+	dCSI                = "csiEnabled"
+	dTargetSystem       = "targetSystem"
+	dDSDSocketEnabled   = "dogstatsdSocketEnabled"
 )
+
+// modeInputs are each form's inputs to the config mode; with the mode given they are warnings.
+// The GKE switches are not among them: they also choose the registry.
+var modeInputs = map[bool][]string{
+	true:  {dAPMSocketEnabled, dAPMUseSocketVolume, dAPMPortEnabled, dAPMEnabled, dAPMLocalService, dCSI, dTargetSystem},
+	false: {dAPMEnabled, dAPMSocketEnabled, dDSDSocketEnabled},
+}
 
 // section is a map of a drop-in form: each key is a setting (a string, its meaning) or a section.
 type section map[string]any
@@ -73,7 +87,10 @@ type section map[string]any
 var helmValues = section{
 	"registry":              dRegistry,
 	"registryMigrationMode": dMigration,
+	"fullnameOverride":      dFullname,
+	"targetSystem":          dTargetSystem,
 	"providers":             section{"gke": section{"autopilot": dAutopilot, "gdc": dGDC}},
+	"agents":                section{"localService": section{"overrideName": dServiceName}},
 	"datadog": section{
 		"site": dSite,
 		"apm": section{
@@ -83,8 +100,10 @@ var helmValues = section{
 			"useSocketVolume": dAPMUseSocketVolume,
 			"portEnabled":     dAPMPortEnabled,
 			"enabled":         dAPMEnabled,
+			"useLocalService": dAPMLocalService,
 		},
 		"dogstatsd": section{"socketPath": dDSDSocket},
+		"csi":       section{"enabled": dCSI},
 		"asm":       asm(),
 		"profiling": section{"enabled": dProfiling},
 	},
@@ -103,7 +122,11 @@ var helmValues = section{
 // datadogAgent are the fields of a DatadogAgent that inject-datadog reads.
 var datadogAgent = section{
 	"spec": section{
-		"global": section{"registry": dRegistry, "site": dSite},
+		"global": section{
+			"registry":     dRegistry,
+			"site":         dSite,
+			"localService": section{"nameOverride": dServiceName},
+		},
 		"features": section{
 			"admissionController": section{
 				"enabled":                dAdmissionEnabled,
@@ -114,10 +137,11 @@ var datadogAgent = section{
 				"agentSidecarInjection":  dSidecar,
 			},
 			"apm": section{
+				"enabled":                dAPMEnabled,
 				"instrumentation":        instrumentation(nil),
-				"unixDomainSocketConfig": section{"path": dAPMSocket},
+				"unixDomainSocketConfig": section{"path": dAPMSocket, "enabled": dAPMSocketEnabled},
 			},
-			"dogstatsd": section{"unixDomainSocketConfig": section{"path": dDSDSocket}},
+			"dogstatsd": section{"unixDomainSocketConfig": section{"path": dDSDSocket, "enabled": dDSDSocketEnabled}},
 			"asm":       asm(),
 		},
 	},
@@ -168,10 +192,12 @@ type dropin struct {
 	helm bool
 	// autopilot is a DatadogAgent's GKE Autopilot annotation (the chart's is a setting).
 	autopilot bool
-	got       map[string]found
-	errs      []Error
-	warns     []ordered
-	seq       int
+	// objectName is a DatadogAgent's metadata.name, datadog when not given.
+	objectName string
+	got        map[string]found
+	errs       []Error
+	warns      []ordered
+	seq        int
 }
 
 type ordered struct {
@@ -191,7 +217,10 @@ func fromHelmValues(c *Config, fc *yaml.Node) []Error {
 }
 
 func fromDatadogAgent(c *Config, fc *yaml.Node) []Error {
-	d := &dropin{got: map[string]found{}, autopilot: operatorAutopilot(fc)}
+	d := &dropin{got: map[string]found{}, autopilot: operatorAutopilot(fc), objectName: "datadog"}
+	if n := yamltree.Path(fc, "metadata", "name"); n != nil && yamltree.IsStr(n) && n.Value != "" {
+		d.objectName = n.Value
+	}
 	d.walk(fc, "", datadogAgent, objectMeta)
 	return d.apply(c)
 }
@@ -256,7 +285,7 @@ func (d *dropin) flag(meaning string) (value, given bool) {
 	}
 	b, err := boolNode(f.value)
 	if err != nil {
-		d.errs = append(d.errs, Error{f.path, err.Error()})
+		d.fail(f.path, err.Error())
 		return false, false
 	}
 	return b, true
@@ -281,15 +310,19 @@ func (d *dropin) apply(c *Config) []Error {
 
 	d.set(c, dMutateUnlabelled, "selection.mutateUnlabelled")
 	d.set(c, dMode, "config.mode")
-	if _, given := d.got[dMode]; !given && d.helm {
-		d.chartMode(c)
-	} else {
-		for _, m := range []string{dAPMSocketEnabled, dAPMUseSocketVolume, dAPMPortEnabled, dAPMEnabled} {
+	switch _, given := d.got[dMode]; {
+	case given:
+		for _, m := range modeInputs[d.helm] {
 			if f, ok := d.got[m]; ok {
 				d.warn(f.seq, f.path, noMeaning)
 			}
 		}
+	case d.helm:
+		d.chartMode(c)
+	default:
+		d.operatorMode(c)
 	}
+	d.serviceName(c)
 	d.registry(c)
 	if f, ok := d.got[dSidecar]; ok {
 		d.warn(f.seq, f.path, "is not supported: inject-datadog injects no agent sidecar")
@@ -436,15 +469,10 @@ func isGCR(registry string) bool {
 
 // site is datadog.site or spec.global.site, datadoghq.com when not given.
 func (d *dropin) site() string {
-	f, ok := d.got[dSite]
-	if !ok {
-		return "datadoghq.com"
+	if s := d.text(dSite); s != "" {
+		return s
 	}
-	if !yamltree.IsStr(f.value) {
-		d.errs = append(d.errs, Error{f.path, mustBe("a string", f.value).Error()})
-		return "datadoghq.com"
-	}
-	return f.value.Value
+	return "datadoghq.com"
 }
 
 // migrationMode is the chart's registryMigrationMode: auto when not given, "" when given empty
@@ -556,22 +584,105 @@ func (d *dropin) libVersions(c *Config) {
 	}
 }
 
-// chartMode is the config mode the chart gives the Cluster Agent when configMode is not set: socket
-// when the trace agent listens on its socket (datadog.apm.socketEnabled, true by default, or the
-// deprecated useSocketVolume), hostip when it listens on the host port instead (portEnabled, or the
-// deprecated apm.enabled), socket otherwise.
+// chartMode is the config mode the chart gives the Cluster Agent when configMode is not set
+// (templates/cluster-agent-deployment.yaml with the trace-agent-use-* helpers of
+// templates/_helpers.tpl, chart 3.240.0), the first that holds of:
+//   - socket when the trace agent takes traces on its socket (datadog.apm.socketEnabled, true by
+//     default, or the deprecated useSocketVolume), except on GKE Autopilot without the Datadog
+//     CSI driver, on GKE GDC and on Windows (targetSystem), which have no socket;
+//   - hostip when it takes them on the host port (portEnabled, or the deprecated apm.enabled),
+//     and on GKE Autopilot, which rejects the socket's hostPath volume;
+//   - service when it takes them on the local service (useLocalService);
+//   - socket.
 func (d *dropin) chartMode(c *Config) {
-	socketOn, socketGiven := d.flag(dAPMSocketEnabled)
-	volume, _ := d.flag(dAPMUseSocketVolume)
-	port, _ := d.flag(dAPMPortEnabled)
-	legacy, _ := d.flag(dAPMEnabled)
+	socket := d.flagOr(dAPMSocketEnabled, true) || d.flagOr(dAPMUseSocketVolume, false)
+	autopilot, gdc := d.flagOr(dAutopilot, false), d.flagOr(dGDC, false)
+	noSocket := (autopilot && !d.flagOr(dCSI, false)) || gdc || d.text(dTargetSystem) == "windows"
 	switch {
-	case socketOn || !socketGiven || volume:
+	case socket && !noSocket:
 		c.Agent.Mode = ModeSocket
-	case port || legacy:
+	case d.flagOr(dAPMPortEnabled, false) || d.flagOr(dAPMEnabled, false) || autopilot:
 		c.Agent.Mode = ModeHostIP
+	case d.flagOr(dAPMLocalService, false):
+		c.Agent.Mode = ModeService
 	default:
 		c.Agent.Mode = ModeSocket
+	}
+}
+
+// operatorMode is the config mode the operator gives the Cluster Agent when
+// agentCommunicationMode is not set (internal/controller/datadogagent/feature/admissioncontroller
+// and its defaults, main at 55db5316): hostip on GKE Autopilot; socket when APM (on by default)
+// takes traces on its socket (on by default), or DogStatsD listens on its socket (on by
+// default); otherwise none, which is the Cluster Agent's hostip.
+func (d *dropin) operatorMode(c *Config) {
+	apm := d.flagOr(dAPMEnabled, true) && d.flagOr(dAPMSocketEnabled, true)
+	switch {
+	case d.autopilot:
+		c.Agent.Mode = ModeHostIP
+	case apm || d.flagOr(dDSDSocketEnabled, true):
+		c.Agent.Mode = ModeSocket
+	default:
+		c.Agent.Mode = ModeHostIP
+	}
+}
+
+// serviceName is the agent's local service, the host of service mode: the chart's
+// agents.localService.overrideName, else its full name (fullnameOverride, cut as the chart cuts
+// it, else the release's name, which inject-datadog takes to be datadog); the operator's
+// spec.global.localService.nameOverride, else <metadata.name>-agent.
+func (d *dropin) serviceName(c *Config) {
+	name, at := "", ""
+	switch f, ok := d.got[dServiceName]; {
+	case ok:
+		d.set(c, dServiceName, "config.serviceName")
+		return
+	case d.helm:
+		f, ok = d.got[dFullname]
+		if !ok {
+			return
+		}
+		name, at = d.text(dFullname), f.path
+		if len(name) > 63 {
+			name = name[:63]
+		}
+		name = strings.TrimSuffix(name, "-")
+	default:
+		name, at = d.objectName+"-agent", "metadata.name"
+	}
+	if err := dnsLabel(name); err != nil {
+		d.fail(at, fmt.Sprintf("%v: it names the agent's service", err))
+		return
+	}
+	c.Agent.ServiceName = name
+}
+
+// flagOr is the bool setting meaning, or def when it is not given or is not a bool (an error).
+func (d *dropin) flagOr(meaning string, def bool) bool {
+	if v, given := d.flag(meaning); given {
+		return v
+	}
+	return def
+}
+
+// text is the string setting meaning, "" when it is not given or not a string (an error).
+func (d *dropin) text(meaning string) string {
+	f, ok := d.got[meaning]
+	if !ok {
+		return ""
+	}
+	if !yamltree.IsStr(f.value) {
+		d.fail(f.path, mustBe("a string", f.value).Error())
+		return ""
+	}
+	return f.value.Value
+}
+
+// fail reports an error at path once: a setting read by several rules is reported by the first.
+func (d *dropin) fail(path, msg string) {
+	e := Error{path, msg}
+	if !slices.Contains(d.errs, e) {
+		d.errs = append(d.errs, e)
 	}
 }
 

@@ -38,6 +38,9 @@ datadog:
 clusterAgent:
   admissionController:
     configMode: service
+agents:
+  localService:
+    overrideName: datadog-agent
 `,
 			operator: `
 apiVersion: datadoghq.com/v2alpha1
@@ -75,6 +78,7 @@ selection:
   disabledNamespaces: [batch]
 config:
   mode: service
+  serviceName: datadog-agent
 libraries:
   method: apm-inject
   registry: registry.example.com/dd
@@ -114,6 +118,9 @@ clusterAgent:
     mutateUnlabelled: true
     configMode: socket
     containerRegistry: registry.example.com/dd
+agents:
+  localService:
+    overrideName: datadog-agent
 `,
 			operator: `
 apiVersion: datadoghq.com/v2alpha1
@@ -150,6 +157,7 @@ selection:
   enabledNamespaces: [shop]
 config:
   mode: socket
+  serviceName: datadog-agent
   socketPath: /run/dd
   traceAgentSocket: unix:///run/dd/apm.socket
   dogstatsdSocket: unix:///run/dd/dsd.socket
@@ -201,13 +209,16 @@ func TestDropInMeanings(t *testing.T) {
 		{"empty libVersions: every language", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {apm: {instrumentation: {enabled: true, libVersions: {}}}}", func(c *Config) {
 			c.Libraries.Inject = Languages
 		}},
-		{"DatadogAgent without settings", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: datadog}\nspec: {}", func(c *Config) {}},
+		{"DatadogAgent without settings: socket, the operator's default", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: datadog}\nspec: {}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeSocket, "datadog-agent"
+		}},
 		{"admission controller off", "clusterAgent: {admissionController: {enabled: false, configMode: service}}\ndatadog: {apm: {instrumentation: {enabled: true}}}", func(c *Config) {
 			c.Agent.Enabled, c.Tags.Enabled, c.Agent.Mode = false, false, ModeService
 			c.Warnings = []Error{{"clusterAgent.admissionController.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
 		}},
 		{"mutating webhook off", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {mutation: {enabled: false}}}}", func(c *Config) {
 			c.Agent.Enabled, c.Tags.Enabled = false, false
+			c.Agent.Mode, c.Agent.ServiceName = ModeSocket, "datadog-agent"
 			c.Warnings = []Error{{"spec.features.admissionController.mutation.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
 		}},
 		{"profiling auto, iast off, sca on", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: auto}, asm: {iast: {enabled: false}, sca: {enabled: true}}}", func(c *Config) {
@@ -221,6 +232,47 @@ func TestDropInMeanings(t *testing.T) {
 		{"operator: security products off pass nothing", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {agentCommunicationMode: hostip}, asm: {threats: {enabled: false}, sca: {enabled: false}, iast: {enabled: true}}}}", func(c *Config) {
 			tr := true
 			c.Libraries.IAST = &tr
+			c.Agent.ServiceName = "datadog-agent"
+		}},
+		// The chart's mode without configMode (templates/cluster-agent-deployment.yaml, chart
+		// 3.240.0); Autopilot and GDC also keep the registry on GCR.
+		{"chart on GKE Autopilot: hostip", "providers: {gke: {autopilot: true}}\ndatadog: {}", func(c *Config) {
+			c.Libraries.Registry = "gcr.io/datadoghq"
+		}},
+		{"chart on GKE Autopilot with the CSI driver: socket", "providers: {gke: {autopilot: true}}\ndatadog: {csi: {enabled: true}}", func(c *Config) {
+			c.Agent.Mode, c.Libraries.Registry = ModeSocket, "gcr.io/datadoghq"
+		}},
+		{"chart on GKE GDC: no socket, no port: socket", "providers: {gke: {gdc: true}}\ndatadog: {}", func(c *Config) {
+			c.Agent.Mode, c.Libraries.Registry = ModeSocket, "gcr.io/datadoghq"
+		}},
+		{"chart on Windows with the host port: hostip", "targetSystem: windows\ndatadog: {apm: {portEnabled: true}}", func(c *Config) {}},
+		{"chart on the local service: service", "datadog: {apm: {socketEnabled: false, portEnabled: false, useLocalService: true}}", func(c *Config) {
+			c.Agent.Mode = ModeService
+		}},
+		{"chart on the socket and the local service: socket", "datadog: {apm: {useLocalService: true}}", func(c *Config) {
+			c.Agent.Mode = ModeSocket
+		}},
+		{"chart: the local service's name", "agents: {localService: {overrideName: dd-local}}\nfullnameOverride: dd\nclusterAgent: {admissionController: {configMode: service}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeService, "dd-local"
+		}},
+		{"chart: the full name names the service", "fullnameOverride: monitoring-\nclusterAgent: {admissionController: {configMode: service}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeService, "monitoring"
+		}},
+		{"chart: an empty override keeps the full name", "agents: {localService: {overrideName: ''}}\nclusterAgent: {admissionController: {configMode: service}}", func(c *Config) {
+			c.Agent.Mode = ModeService
+		}},
+		// The operator's mode without agentCommunicationMode (its admissioncontroller feature).
+		{"operator without sockets: hostip", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd}\nspec: {features: {apm: {enabled: false}, dogstatsd: {unixDomainSocketConfig: {enabled: false}}}}", func(c *Config) {
+			c.Agent.ServiceName = "dd-agent"
+		}},
+		{"operator with DogStatsD's socket only: socket", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd}\nspec: {features: {apm: {unixDomainSocketConfig: {enabled: false}}}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeSocket, "dd-agent"
+		}},
+		{"operator on GKE Autopilot: hostip", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd, annotations: {agent.datadoghq.com/cluster-provider: gke-autopilot}}\nspec: {}", func(c *Config) {
+			c.Agent.ServiceName, c.Libraries.Registry = "dd-agent", "gcr.io/datadoghq"
+		}},
+		{"operator: the local service's name", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd}\nspec: {global: {localService: {nameOverride: node-agent}}, features: {admissionController: {agentCommunicationMode: service}}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeService, "node-agent"
 		}},
 		{"one socket moved with its directory", "datadog: {apm: {socketPath: /run/dd/apm.socket}, dogstatsd: {socketPath: /run/dd/dsd.socket}}", func(c *Config) {
 			c.Agent.Mode = ModeSocket
@@ -293,7 +345,7 @@ agents:
 			"clusterAgent.replicas: has no render-time meaning: inject-datadog ignores it",
 			"clusterAgent.admissionController.failurePolicy: has no render-time meaning: inject-datadog ignores it",
 			"clusterAgent.admissionController.agentSidecarInjection: is not supported: inject-datadog injects no agent sidecar",
-			"agents: has no render-time meaning: inject-datadog ignores it",
+			"agents.tolerations: has no render-time meaning: inject-datadog ignores it",
 		}, nil},
 		{"operator: unmapped settings", op + `spec:
   global:
@@ -310,7 +362,6 @@ status: {}
 `, []string{
 			"spec.global.credentials: has no render-time meaning: inject-datadog ignores it",
 			"spec.features.logCollection: has no render-time meaning: inject-datadog ignores it",
-			"spec.features.apm.enabled: has no render-time meaning: inject-datadog ignores it",
 			"spec.features.apm.instrumentation.languageDetection: has no render-time meaning: inject-datadog ignores it",
 			"spec.override: has no render-time meaning: inject-datadog ignores it",
 		}, nil},
@@ -374,6 +425,15 @@ status: {}
 			`registryMigrationMode: must be auto, all or "" (the chart fails on any other value), found a string ("always")`}},
 		{"site not a string", "datadog: {site: [datadoghq.eu]}", nil, []string{
 			`datadog.site: must be a string, found a list`}},
+		{"a full name that names no service", "fullnameOverride: Datadog\ndatadog: {}", nil, []string{
+			`fullnameOverride: must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found "Datadog": it names the agent's service`}},
+		{"Autopilot as a string, read by two rules, one error", "providers: {gke: {autopilot: 'true'}}\ndatadog: {}", nil, []string{
+			`providers.gke.autopilot: must be a bool (true or false, unquoted), found a string ("true")`}},
+		{"mode inputs with the mode given", "targetSystem: windows\ndatadog: {csi: {enabled: true}, apm: {useLocalService: true}}\nproviders: {gke: {autopilot: false}}\nclusterAgent: {admissionController: {configMode: hostip}}", []string{
+			"targetSystem: has no render-time meaning: inject-datadog ignores it",
+			"datadog.csi.enabled: has no render-time meaning: inject-datadog ignores it",
+			"datadog.apm.useLocalService: has no render-time meaning: inject-datadog ignores it",
+		}, nil},
 		{"profiling", "datadog: {profiling: {enabled: sometimes}}", nil, []string{
 			`datadog.profiling.enabled: must be true, false or auto, found "sometimes"`}},
 		{"values without the chart's keys", "apm: {enabled: true}", nil, []string{
