@@ -145,3 +145,38 @@ func TestDropInChartMode(t *testing.T) {
 		t.Errorf("the chart's default: no hostPath socket volume")
 	}
 }
+
+// clusterAgent.admissionController.enabled: false, or the operator's mutation switch off: the
+// webhook mutates no pod, so the render changes nothing, with one warning saying so, whatever
+// the pod templates ask for.
+func TestDropInWebhookOff(t *testing.T) {
+	const asking = `{labels: {admission.datadoghq.com/enabled: "true"}, annotations: {admission.datadoghq.com/python-lib.version: v3}}`
+	for _, tt := range []struct{ fc, field string }{
+		{"{clusterAgent: {admissionController: {enabled: false, mutateUnlabelled: true}}, datadog: {site: datadoghq.eu, apiKey: x, apm: {instrumentation: {enabled: true}}}}",
+			"clusterAgent.admissionController.enabled"},
+		{"{apiVersion: datadoghq.com/v2alpha1, kind: DatadogAgent, metadata: {name: datadog}, spec: {features: {admissionController: {mutation: {enabled: false}}, apm: {instrumentation: {enabled: true}}}}}",
+			"spec.features.admissionController.mutation.enabled"},
+	} {
+		in := resourceList(deployment(asking, "{containers: [{name: app, image: web}]}"), tt.fc)
+		out, stderr, code := run([]byte(in))
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		if got, want := itemsOf(t, out), itemsOf(t, in); got != want {
+			t.Errorf("%s: the items changed:\n%s", tt.field, diffLines(want, got))
+		}
+		var warnings []string
+		for _, r := range yamltree.Get(root(t, out), "results").Content {
+			if yamltree.Get(r, "severity").Value == "warning" {
+				warnings = append(warnings, yamltree.Path(r, "field", "path").Value+": "+yamltree.Get(r, "message").Value)
+			}
+		}
+		want := tt.field + ": is false: Datadog's admission webhook mutates no pod, so inject-datadog injects nothing and the other settings have no effect"
+		if len(warnings) != 1 || warnings[0] != want {
+			t.Errorf("warnings %q, want only %q", warnings, want)
+		}
+		if !strings.Contains(out, "nothing injected") {
+			t.Errorf("%s: the summary does not say nothing was injected:\n%s", tt.field, resultsOf(t, out))
+		}
+	}
+}

@@ -307,7 +307,28 @@ func (d *dropin) apply(c *Config) []Error {
 	case mutGiven && !mutOn:
 		off = dMutationEnabled
 	}
+	if off == "" {
+		d.settings(c)
+	} else {
+		// The chart then gives the Cluster Agent no admission controller (or no mutating
+		// webhook), the operator likewise: no pod is mutated, whatever the other settings say.
+		// They are still read, into a scratch config, for their errors.
+		d.settings(Default())
+		d.warns = nil
+		c.WebhookOff = true
+		f := d.got[off]
+		d.warn(f.seq, f.path, "is false: Datadog's admission webhook mutates no pod, so inject-datadog injects nothing and the other settings have no effect")
+	}
 
+	sort.SliceStable(d.warns, func(i, j int) bool { return d.warns[i].seq < d.warns[j].seq })
+	for _, w := range d.warns {
+		c.Warnings = append(c.Warnings, w.Error)
+	}
+	return d.errs
+}
+
+// settings maps every setting but the webhook's switches onto c.
+func (d *dropin) settings(c *Config) {
 	d.set(c, dMutateUnlabelled, "selection.mutateUnlabelled")
 	d.set(c, dMode, "config.mode")
 	switch _, given := d.got[dMode]; {
@@ -341,13 +362,6 @@ func (d *dropin) apply(c *Config) []Error {
 
 	ssiOn, _ := d.flag(dSSIEnabled)
 	switch {
-	case off != "":
-		// Read into a scratch config, for the errors only.
-		d.ssi(Default())
-		c.Agent.Enabled = false
-		c.Tags.Enabled = false
-		f := d.got[off]
-		d.warn(f.seq, f.path, "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them")
 	case ssiOn:
 		d.ssi(c)
 	default:
@@ -364,12 +378,6 @@ func (d *dropin) apply(c *Config) []Error {
 			}
 		}
 	}
-
-	sort.SliceStable(d.warns, func(i, j int) bool { return d.warns[i].seq < d.warns[j].seq })
-	for _, w := range d.warns {
-		c.Warnings = append(c.Warnings, w.Error)
-	}
-	return d.errs
 }
 
 // registry sets the registry of the injected images: the admission controller's own wins over

@@ -212,14 +212,14 @@ func TestDropInMeanings(t *testing.T) {
 		{"DatadogAgent without settings: socket, the operator's default", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: datadog}\nspec: {}", func(c *Config) {
 			c.Agent.Mode, c.Agent.ServiceName = ModeSocket, "datadog-agent"
 		}},
-		{"admission controller off", "clusterAgent: {admissionController: {enabled: false, configMode: service}}\ndatadog: {apm: {instrumentation: {enabled: true}}}", func(c *Config) {
-			c.Agent.Enabled, c.Tags.Enabled, c.Agent.Mode = false, false, ModeService
-			c.Warnings = []Error{{"clusterAgent.admissionController.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
+		{"admission controller off", "clusterAgent: {admissionController: {enabled: false, configMode: service}}\ndatadog: {apm: {instrumentation: {enabled: true}}, site: datadoghq.eu, apiKey: x}", func(c *Config) {
+			// Nothing else is taken from the file: the config stays the default.
+			c.WebhookOff, c.Libraries.Registry = true, "gcr.io/datadoghq"
+			c.Warnings = []Error{{"clusterAgent.admissionController.enabled", "is false: Datadog's admission webhook mutates no pod, so inject-datadog injects nothing and the other settings have no effect"}}
 		}},
-		{"mutating webhook off", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {mutation: {enabled: false}}}}", func(c *Config) {
-			c.Agent.Enabled, c.Tags.Enabled = false, false
-			c.Agent.Mode, c.Agent.ServiceName = ModeSocket, "datadog-agent"
-			c.Warnings = []Error{{"spec.features.admissionController.mutation.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
+		{"mutating webhook off", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {mutation: {enabled: false}}, logCollection: {enabled: true}}}", func(c *Config) {
+			c.WebhookOff, c.Libraries.Registry = true, "gcr.io/datadoghq"
+			c.Warnings = []Error{{"spec.features.admissionController.mutation.enabled", "is false: Datadog's admission webhook mutates no pod, so inject-datadog injects nothing and the other settings have no effect"}}
 		}},
 		{"profiling auto, iast off, sca on", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: auto}, asm: {iast: {enabled: false}, sca: {enabled: true}}}", func(c *Config) {
 			tr := true
@@ -434,6 +434,8 @@ status: {}
 			"datadog.csi.enabled: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.useLocalService: has no render-time meaning: inject-datadog ignores it",
 		}, nil},
+		{"errors while the admission controller is off", "clusterAgent: {admissionController: {enabled: false, configMode: udp}}\ndatadog: {}", nil, []string{
+			`clusterAgent.admissionController.configMode: must be one of hostip, service, socket, csi, found "udp"`}},
 		{"profiling", "datadog: {profiling: {enabled: sometimes}}", nil, []string{
 			`datadog.profiling.enabled: must be true, false or auto, found "sometimes"`}},
 		{"values without the chart's keys", "apm: {enabled: true}", nil, []string{
