@@ -18,14 +18,16 @@ import (
 // mapped onto the same Config as the InjectDatadog object. Every other setting the file gives is
 // a warning that names it; a wrong type or value is an error at the path as written in the file.
 //
-// Key names, types and defaults were read from:
-//   - DataDog/helm-charts, charts/datadog: README.md of chart 3.81.0 (the values table),
-//     templates/cluster-agent-deployment.yaml at 0010864c7dc73dca25558a3f25bd20f26967c3e4
-//     (chart 3.72.1: which values become which Cluster Agent settings, and how the injected
-//     config mode is derived when configMode is not set); datadog.apm.instrumentation.targets and
-//     .injector.imageTag from Datadog's SSI documentation (docs.datadoghq.com).
-//   - DataDog/datadog-operator, api/datadoghq/v2alpha1/datadogagent_types.go at
-//     01137445c749d1a09826afd5f0370e0a072f15b5.
+// Key names, types and defaults were read from (docs/migration.md "Versions read"):
+//   - DataDog/helm-charts, charts/datadog at 79f7c74f, chart 3.240.0:
+//     templates/cluster-agent-deployment.yaml (which values become which Cluster Agent settings,
+//     and the config mode when configMode is not set), templates/_helpers.tpl (the registry,
+//     trace-agent-use-* and localService.name helpers) and values.yaml; the Single Step keys
+//     first from chart 3.72.1 and 3.81.0, with Datadog's SSI documentation (docs.datadoghq.com)
+//     for targets and injector.imageTag.
+//   - DataDog/datadog-operator at 55db5316 (main, after the v1.30.0 release branch):
+//     api/datadoghq/v2alpha1/datadogagent_types.go, the defaults, and the admissioncontroller,
+//     apm and asm features under internal/controller/datadogagent.
 
 // The DatadogAgent's identity.
 const (
