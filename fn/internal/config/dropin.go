@@ -63,6 +63,7 @@ const (
 	dDSDSocket        = "dogstatsdSocket"
 	dServiceName      = "localServiceName"
 	dFullname         = "fullnameOverride"
+	dNameOverride     = "nameOverride"
 	// The inputs to the config mode when configMode or agentCommunicationMode is not set.
 	// apmEnabled is the chart's deprecated host port switch, and the operator's APM switch.
 	dAPMSocketEnabled   = "apmSocketEnabled"
@@ -90,6 +91,7 @@ var helmValues = section{
 	"registry":              dRegistry,
 	"registryMigrationMode": dMigration,
 	"fullnameOverride":      dFullname,
+	"nameOverride":          dNameOverride,
 	"targetSystem":          dTargetSystem,
 	"providers":             section{"gke": section{"autopilot": dAutopilot, "gdc": dGDC}},
 	"agents":                section{"localService": section{"overrideName": dServiceName}},
@@ -639,26 +641,30 @@ func (d *dropin) operatorMode(c *Config) {
 
 // serviceName is the agent's local service, the host of service mode: the chart's
 // agents.localService.overrideName, else its full name (fullnameOverride, cut as the chart cuts
-// it, else the release's name, which inject-datadog takes to be datadog); the operator's
+// it, else made from the Helm release's name, which the file does not hold: the default,
+// datadog, is what a release named datadog gives); the operator's
 // spec.global.localService.nameOverride, else <metadata.name>-agent.
 func (d *dropin) serviceName(c *Config) {
-	name, at := "", ""
-	switch f, ok := d.got[dServiceName]; {
-	case ok:
+	if _, ok := d.got[dServiceName]; ok {
 		d.set(c, dServiceName, "config.serviceName")
 		return
-	case d.helm:
-		f, ok = d.got[dFullname]
+	}
+	name, at := d.objectName+"-agent", "metadata.name"
+	if d.helm {
+		f, ok := d.got[dFullname]
 		if !ok {
+			if f, ok := d.got[dNameOverride]; ok {
+				d.warn(f.seq, f.path, "names the agent's service with the Helm release's name, which the file does not hold: inject-datadog ignores it; set agents.localService.overrideName to name the service")
+			}
 			return
 		}
-		name, at = d.text(dFullname), f.path
+		if name, at = d.text(dFullname), f.path; name == "" {
+			return
+		}
 		if len(name) > 63 {
 			name = name[:63]
 		}
 		name = strings.TrimSuffix(name, "-")
-	default:
-		name, at = d.objectName+"-agent", "metadata.name"
 	}
 	if err := dnsLabel(name); err != nil {
 		d.fail(at, fmt.Sprintf("%v: it names the agent's service", err))

@@ -436,6 +436,12 @@ status: {}
 		}, nil},
 		{"errors while the admission controller is off", "clusterAgent: {admissionController: {enabled: false, configMode: udp}}\ndatadog: {}", nil, []string{
 			`clusterAgent.admissionController.configMode: must be one of hostip, service, socket, csi, found "udp"`}},
+		{"a name override without the release's name", "nameOverride: dd\ndatadog: {}", []string{
+			"nameOverride: names the agent's service with the Helm release's name, which the file does not hold: inject-datadog ignores it; set agents.localService.overrideName to name the service",
+		}, nil},
+		{"a name override under a full name", "nameOverride: dd\nfullnameOverride: monitoring\ndatadog: {}", nil, nil},
+		{"a full name not a string", "fullnameOverride: 12\ndatadog: {}", nil, []string{
+			"fullnameOverride: must be a string, found a number (12); quote it"}},
 		{"profiling", "datadog: {profiling: {enabled: sometimes}}", nil, []string{
 			`datadog.profiling.enabled: must be true, false or auto, found "sometimes"`}},
 		{"values without the chart's keys", "apm: {enabled: true}", nil, []string{
