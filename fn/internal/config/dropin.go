@@ -349,9 +349,7 @@ func (d *dropin) settings(c *Config) {
 	}
 	d.serviceName(c)
 	d.registry(c)
-	if f, ok := d.got[dSidecar]; ok {
-		d.warn(f.seq, f.path, "is not supported: inject-datadog injects no agent sidecar")
-	}
+	d.sidecar()
 	d.set(c, dInjectorTag, "libraries.injectorVersion")
 	d.securityProducts(c)
 	d.set(c, dProfiling, "libraries.profiling")
@@ -526,6 +524,30 @@ func operatorAutopilot(fc *yaml.Node) bool {
 	}
 	return value("agent.datadoghq.com/cluster-provider") == "gke-autopilot" ||
 		strings.EqualFold(value("experimental.agent.datadoghq.com/autopilot"), "true")
+}
+
+// sidecar warns about the agent sidecar injection, which inject-datadog does not do, when it is
+// on: the chart and the operator pass it to the Cluster Agent only when its enabled is true
+// (the chart's templates/_ac-agent-sidecar-env.yaml), so a section that leaves it off, as the
+// chart's defaults do, changes nothing.
+func (d *dropin) sidecar() {
+	f, ok := d.got[dSidecar]
+	if !ok || f.value.Kind != yaml.MappingNode {
+		if ok {
+			d.fail(f.path, mustBe("a map", f.value).Error())
+		}
+		return
+	}
+	enabled := yamltree.Get(f.value, "enabled")
+	if enabled == nil || isUnset(enabled) {
+		return
+	}
+	switch on, err := boolNode(enabled); {
+	case err != nil:
+		d.fail(f.path+".enabled", err.Error())
+	case on:
+		d.warn(f.seq, f.path, "is not supported: inject-datadog injects no agent sidecar")
+	}
 }
 
 // securityProducts are the switches the chart and the operator pass to the Cluster Agent only when

@@ -442,6 +442,12 @@ status: {}
 		{"a name override under a full name", "nameOverride: dd\nfullnameOverride: monitoring\ndatadog: {}", nil, nil},
 		{"a full name not a string", "fullnameOverride: 12\ndatadog: {}", nil, []string{
 			"fullnameOverride: must be a string, found a number (12); quote it"}},
+		{"the agent sidecar off, as the chart's defaults", "clusterAgent: {admissionController: {configMode: hostip, agentSidecarInjection: {enabled: false, provider: '', selectors: [], profiles: []}}}", nil, nil},
+		{"operator: the agent sidecar off", op + "spec: {features: {admissionController: {agentCommunicationMode: hostip, agentSidecarInjection: {enabled: false, provider: fargate}}}}", nil, nil},
+		{"operator: the agent sidecar on", op + "spec: {features: {admissionController: {agentCommunicationMode: hostip, agentSidecarInjection: {enabled: true}}}}", []string{
+			"spec.features.admissionController.agentSidecarInjection: is not supported: inject-datadog injects no agent sidecar"}, nil},
+		{"the agent sidecar's switch as a string", "clusterAgent: {admissionController: {agentSidecarInjection: {enabled: 'yes'}}}", nil, []string{
+			`clusterAgent.admissionController.agentSidecarInjection.enabled: must be a bool (true or false, unquoted), found a string ("yes")`}},
 		{"profiling", "datadog: {profiling: {enabled: sometimes}}", nil, []string{
 			`datadog.profiling.enabled: must be true, false or auto, found "sometimes"`}},
 		{"values without the chart's keys", "apm: {enabled: true}", nil, []string{
