@@ -353,13 +353,7 @@ func (d *dropin) settings(c *Config) {
 	d.set(c, dInjectorTag, "libraries.injectorVersion")
 	d.securityProducts(c)
 	d.set(c, dProfiling, "libraries.profiling")
-	if f, ok := d.got[dSkipKPI]; ok {
-		if _, err := boolNode(f.value); err != nil {
-			d.errs = append(d.errs, Error{f.path, err.Error()})
-		} else {
-			d.warn(f.seq, f.path, "has no render-time meaning: inject-datadog writes DD_INSTRUMENTATION_INSTALL_ID and _TIME only when libraries.installID and installTime are set")
-		}
-	}
+	d.kpiTelemetry(c)
 	d.sockets(c)
 
 	ssiOn, _ := d.flag(dSSIEnabled)
@@ -547,6 +541,17 @@ func (d *dropin) sidecar() {
 		d.fail(f.path+".enabled", err.Error())
 	case on:
 		d.warn(f.seq, f.path, "is not supported: inject-datadog injects no agent sidecar")
+	}
+}
+
+// kpiTelemetry reads skipKPITelemetry. The chart gives the Cluster Agent, which injects them,
+// DD_INSTRUMENTATION_INSTALL_ID and _TIME from its kpi-telemetry ConfigMap
+// (templates/kpi-telemetry-configmap.yaml): fixed zeros when the setting is true; a random id and
+// the install's time otherwise (the default), which a render cannot know and does not write
+// (docs/behaviour.md "How render time differs from the webhook").
+func (d *dropin) kpiTelemetry(c *Config) {
+	if skip, _ := d.flag(dSkipKPI); skip {
+		c.Libraries.InstallID, c.Libraries.InstallTime = "00000000-0000-0000-0000-000000000000", "0"
 	}
 }
 

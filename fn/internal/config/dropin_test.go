@@ -234,6 +234,11 @@ func TestDropInMeanings(t *testing.T) {
 			c.Libraries.IAST = &tr
 			c.Agent.ServiceName = "datadog-agent"
 		}},
+		// The chart's kpi-telemetry ConfigMap: fixed zeros when skipped, random otherwise.
+		{"KPI telemetry skipped: the chart's fixed install id and time", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {apm: {instrumentation: {skipKPITelemetry: true}}}", func(c *Config) {
+			c.Libraries.InstallID, c.Libraries.InstallTime = "00000000-0000-0000-0000-000000000000", "0"
+		}},
+		{"KPI telemetry kept: nothing known at render time", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {apm: {instrumentation: {skipKPITelemetry: false}}}", func(c *Config) {}},
 		// The chart's mode without configMode (templates/cluster-agent-deployment.yaml, chart
 		// 3.240.0); Autopilot and GDC also keep the registry on GCR.
 		{"chart on GKE Autopilot: hostip", "providers: {gke: {autopilot: true}}\ndatadog: {}", func(c *Config) {
@@ -340,7 +345,6 @@ agents:
 			"datadog.logs: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.portEnabled: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.instrumentation.language_detection: has no render-time meaning: inject-datadog ignores it",
-			"datadog.apm.instrumentation.skipKPITelemetry: has no render-time meaning: inject-datadog writes DD_INSTRUMENTATION_INSTALL_ID and _TIME only when libraries.installID and installTime are set",
 			"registry: is overridden by clusterAgent.admissionController.containerRegistry for the injected images",
 			"clusterAgent.replicas: has no render-time meaning: inject-datadog ignores it",
 			"clusterAgent.admissionController.failurePolicy: has no render-time meaning: inject-datadog ignores it",
