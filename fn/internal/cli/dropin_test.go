@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -178,5 +180,15 @@ func TestDropInWebhookOff(t *testing.T) {
 		if !strings.Contains(out, "nothing injected") {
 			t.Errorf("%s: the summary does not say nothing was injected:\n%s", tt.field, resultsOf(t, out))
 		}
+	}
+
+	// Stream mode's check passes: rendering would change nothing.
+	path := filepath.Join(t.TempDir(), "values.yaml")
+	if err := os.WriteFile(path, []byte("clusterAgent: {admissionController: {enabled: false}}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stream := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {admission.datadoghq.com/enabled: \"true\"}}, spec: {containers: [{name: app, image: web}]}}}\n"
+	if _, stderr, code := runArgs([]string{"--config", path, "--check"}, stream); code != 0 {
+		t.Errorf("check with the webhook off: exit %d\n%s", code, stderr)
 	}
 }

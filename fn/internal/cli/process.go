@@ -207,16 +207,17 @@ func closeResults(rs *krm.Results, sum inject.Summary, cfg *config.Config, all k
 // summaryMessage is the summary's text: in check mode it says how many items would change
 // instead of what was written back.
 func summaryMessage(sum inject.Summary, cfg *config.Config, rs krm.Results, wouldChange int) string {
-	off := cfg.WebhookOff && cfg.Mode != config.RunRemove
+	var msg string
 	switch {
-	case off && cfg.Mode != config.RunCheck:
-		return webhookOffMessage
-	case cfg.Mode != config.RunCheck:
-		return sum.Message(rs.HasErrors())
-	}
-	msg := sum.Message(false)
-	if off {
+	case cfg.WebhookOff && cfg.Mode != config.RunRemove:
 		msg = webhookOffMessage
+	case cfg.Mode == config.RunCheck:
+		msg = sum.Message(false)
+	default:
+		msg = sum.Message(rs.HasErrors())
+	}
+	if cfg.Mode != config.RunCheck {
+		return msg
 	}
 	msg += "; check: nothing written, "
 	switch wouldChange {
