@@ -196,12 +196,13 @@ type dropin struct {
 	helm bool
 	// autopilot is a DatadogAgent's GKE Autopilot annotation (the chart's is a setting).
 	autopilot bool
-	// objectName is a DatadogAgent's metadata.name, datadog when not given.
-	objectName string
-	got        map[string]found
-	errs       []Error
-	warns      []ordered
-	seq        int
+	// objectName is a DatadogAgent's metadata.name, datadog when not given; namespace its
+	// metadata.namespace, where the operator runs the agents, "" when not given.
+	objectName, namespace string
+	got                   map[string]found
+	errs                  []Error
+	warns                 []ordered
+	seq                   int
 }
 
 type ordered struct {
@@ -224,6 +225,9 @@ func fromDatadogAgent(c *Config, fc *yaml.Node) []Error {
 	d := &dropin{got: map[string]found{}, autopilot: operatorAutopilot(fc), objectName: "datadog"}
 	if n := yamltree.Path(fc, "metadata", "name"); n != nil && yamltree.IsStr(n) && n.Value != "" {
 		d.objectName = n.Value
+	}
+	if n := yamltree.Path(fc, "metadata", "namespace"); n != nil && yamltree.IsStr(n) {
+		d.namespace = n.Value
 	}
 	d.walk(fc, "", datadogAgent, objectMeta)
 	return d.apply(c)
@@ -348,6 +352,15 @@ func (d *dropin) settings(c *Config) {
 		d.operatorMode(c)
 	}
 	d.serviceName(c)
+	if d.namespace != "" {
+		// The operator runs the agents, their local service and the Cluster Agent in the
+		// DatadogAgent's namespace; a values file does not hold the Helm release's namespace.
+		if err := dnsLabel(d.namespace); err != nil {
+			d.fail("metadata.namespace", err.Error())
+		} else {
+			c.AgentNamespace = d.namespace
+		}
+	}
 	d.registry(c)
 	d.sidecar()
 	d.set(c, dInjectorTag, "libraries.injectorVersion")

@@ -276,6 +276,9 @@ func TestDropInMeanings(t *testing.T) {
 		{"operator on GKE Autopilot: hostip", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd, annotations: {agent.datadoghq.com/cluster-provider: gke-autopilot}}\nspec: {}", func(c *Config) {
 			c.Agent.ServiceName, c.Libraries.Registry = "dd-agent", "gcr.io/datadoghq"
 		}},
+		{"operator: the agents' namespace", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd, namespace: monitoring}\nspec: {features: {admissionController: {agentCommunicationMode: service}}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName, c.AgentNamespace = ModeService, "dd-agent", "monitoring"
+		}},
 		{"operator: the local service's name", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd}\nspec: {global: {localService: {nameOverride: node-agent}}, features: {admissionController: {agentCommunicationMode: service}}}", func(c *Config) {
 			c.Agent.Mode, c.Agent.ServiceName = ModeService, "node-agent"
 		}},
