@@ -129,8 +129,8 @@ func TestMalformedInputs(t *testing.T) {
 		{"ConfigMap data as a list", resourceList(deployment("", app("")), "{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: [a]}"), outcomeError, "data", "must be a map of dotted field paths to values, found a list"},
 		{"non-UTF-8 bytes", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: \xff\xfe}}\n", outcomeFatal, "", "the input is not valid YAML"},
 		{"an alias inside the node it names", resourceList("- &d {apiVersion: v1, kind: List, items: [*d]}\n", ""), outcomeFatal, "", "the alias *d at line 4 must not sit inside the node it names"},
-		{"stdin that is not YAML", "{{{ not: yaml", outcomeFatal, "", "document 0 of the input is not valid YAML"},
-		{"a list at the top", "- a\n- b\n", outcomeFatal, "", "document 0 of the input must be one Kubernetes object (a map)"},
+		{"stdin that is not YAML", "{{{ not: yaml", outcomeFatal, "", "document 1 of the input is not valid YAML"},
+		{"a list at the top", "- a\n- b\n", outcomeFatal, "", "document 1 of the input must be one Kubernetes object (a map)"},
 		{"containers through a YAML alias", resourceList(deployment("", "{containers: &c [{name: app}], initContainers: *c}"), ""), outcomeMutated, "", ""},
 	}
 	// The init container image the longest valid values must give.

@@ -104,9 +104,9 @@ func problem(src itemSource, i int, text []byte, err error) (rs krm.Results, ok 
 		case err == nil:
 			return nil, true // an empty document passes in a stream
 		case krm.IsShapeError(err):
-			rs.Errorf(nil, "", "document %d of the input must be one Kubernetes object (a map)", i)
+			rs.Errorf(nil, "", "document %d of the input must be one Kubernetes object (a map)", i+1)
 		default:
-			rs.Errorf(nil, "", "document %d of the input is not valid YAML: %v", i, err)
+			rs.Errorf(nil, "", "document %d of the input is not valid YAML: %v", i+1, err)
 		}
 		return rs, true
 	}

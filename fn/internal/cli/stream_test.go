@@ -140,7 +140,7 @@ func TestStreamEdges(t *testing.T) {
 		{name: "no --config: the defaults", in: deployment, stdoutHas: "DD_AGENT_HOST", stdoutNot: "DD_ENV"},
 		{name: "a bad config: nothing on stdout", args: []string{"--config", bad}, in: deployment, code: 1, stderrHas: bad + "): config.mode: "},
 		{name: "a missing config file", args: []string{"--config", filepath.Join(dir, "none.yaml")}, in: deployment, code: 1, stderrHas: "--config: open "},
-		{name: "an error in one document: nothing on stdout", in: deployment + "---\n" + strings.Replace(deployment, "name: web", "name: broken", 1) + "  x: [\n", code: 1, stderrHas: "document 1 of the input is not valid YAML"},
+		{name: "an error in one document: nothing on stdout", in: deployment + "---\n" + strings.Replace(deployment, "name: web", "name: broken", 1) + "  x: [\n", code: 1, stderrHas: "document 2 of the input is not valid YAML"},
 		{name: "a template error: nothing on stdout", in: strings.Replace(deployment, "containers: [{name: app}]", "containers: 3", 1), code: 1, stderrHas: "error: Deployment web (file stdin): spec.template.spec.containers: must be a list of containers"},
 		{name: "--config with a ResourceList", args: []string{"--config", good}, in: "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n", code: 1, stderrHas: "--config, --check, --remove, --explain and --images are for plain YAML streams"},
 		{name: "--verbose prints the summary", args: []string{"--verbose"}, in: deployment, stdoutHas: "DD_AGENT_HOST", stderrHas: "info: inject-datadog: 1 pod template: 1 instrumented"},
@@ -194,4 +194,20 @@ func equalJSON(t *testing.T, a, b any) bool {
 		t.Fatal(err)
 	}
 	return bytes.Equal(ja, jb)
+}
+
+// --help names every flag the command takes.
+func TestHelpListsEveryFlag(t *testing.T) {
+	out, _, code := runArgs([]string{"--help"}, "")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, flag := range []string{"--config FILE", "--check", "--remove", "--explain", "--images", "--verbose, -v", "--help, -h", "--version"} {
+		if !strings.Contains(out, "\n  "+flag+" ") {
+			t.Errorf("--help does not list %s", flag)
+		}
+		if _, _, code := runArgs([]string{strings.TrimSuffix(strings.Fields(flag)[0], ",")}, ""); code != 0 && flag != "--config FILE" && flag != "--check" {
+			t.Errorf("%s is listed but refused", flag)
+		}
+	}
 }

@@ -11,8 +11,8 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// The targets cases read as kubectl reads them, against values written here from the README's
-// "Single Step targets" rules.
+// The targets cases read as kubectl reads them, against values written here from
+// docs/single-step-targets.md's rules.
 func TestTargetsAsKubectlReadsThem(t *testing.T) {
 	out, stderr, code := run(goldenInput(t, "testdata/golden/targets-first-match"))
 	if code != 0 {
@@ -115,4 +115,18 @@ func envNames(c corev1.Container) string {
 		b.WriteString(e.Name + " ")
 	}
 	return b.String()
+}
+
+// A target's ddTraceVersions "default" is the language's default tag, as in the annotations.
+func TestTargetDefaultVersion(t *testing.T) {
+	items := "- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web, namespace: shop}\n  spec:\n    template:\n      spec:\n        containers:\n        - name: app\n          image: app:1\n"
+	cfg := "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: dd}, libraries: {versions: {java: v1.2.3}}, targets: [{name: all, ddTraceVersions: {java: default, python: v2}}]}"
+	out, stderr, code := run([]byte(resourceList(items, cfg)))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	d := decodeStrict[appsv1.Deployment](t, encode(t, yamltree.Get(root(t, out), "items").Content[0]))
+	if got := podInitImages(d.Spec.Template.Spec); got != "gcr.io/datadoghq/dd-lib-java-init:v1.2.3 gcr.io/datadoghq/dd-lib-python-init:v2" {
+		t.Errorf("init images %s", got)
+	}
 }

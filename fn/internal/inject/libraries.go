@@ -50,7 +50,7 @@ type annotated struct {
 	order                []string // containers in annotation order
 }
 
-// chooseLibraries applies the README's "Choosing libraries". A template that already has a library init
+// chooseLibraries applies docs/behaviour.md "Choosing libraries". A template that already has a library init
 // container keeps what it has: it was injected before, by this function or by Datadog's webhook.
 func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc) (libraryChoice, error) {
 	anns, err := p.t.Annotations(annotationPrefix)
@@ -175,10 +175,7 @@ func (tr *Transformer) annotatedLibrary(l language, an *annotated) (library, err
 	imageOf := func(a *annotated) (pick, error) {
 		switch {
 		case a.version != "":
-			tag := a.version
-			if tag == "default" {
-				tag = tr.cfg.Libraries.Versions[l.name]
-			}
+			tag := tr.libraryTag(l, a.version)
 			if err := image.CheckTag(tag); err != nil {
 				return pick{}, &podtemplate.FieldError{Field: a.versionField, Message: err.Error()}
 			}
@@ -226,4 +223,14 @@ func (tr *Transformer) annotatedLibrary(l language, an *annotated) (library, err
 // defaultImage is the language's image at its configured default tag.
 func (tr *Transformer) defaultImage(l language) string {
 	return image.Join(tr.cfg.Libraries.Registry, l.image(), tr.cfg.Libraries.Versions[l.name])
+}
+
+// libraryTag is the tag a version names, from an annotation or a target's ddTraceVersions:
+// "default" is the language's configured default tag (libraries.versions), as the webhook reads
+// it (docs/behaviour.md "Tracing libraries").
+func (tr *Transformer) libraryTag(l language, version string) string {
+	if version == "default" {
+		return tr.cfg.Libraries.Versions[l.name]
+	}
+	return version
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // singleStepNamespace reports whether Single Step (targets, libraries.inject) may choose the
-// libraries of a template in namespace ns (README "Single Step targets"): never in the disabled
+// libraries of a template in namespace ns (docs/single-step-targets.md "Single Step targets"): never in the disabled
 // namespaces, nor in kube-system or the agent's unless enabledNamespaces lists them, and with
 // enabledNamespaces set, only there.
 func (tr *Transformer) singleStepNamespace(ns string) bool {
@@ -68,7 +68,7 @@ func (tr *Transformer) targetLibraries(i int, t *config.Target, m injectionMetho
 		tag, named := t.DDTraceVersions[l.name]
 		switch {
 		case named:
-			libs = append(libs, library{lang: l, image: image.Join(tr.cfg.Libraries.Registry, l.image(), tag), field: field + ".ddTraceVersions." + l.name, reason: reason})
+			libs = append(libs, library{lang: l, image: image.Join(tr.cfg.Libraries.Registry, l.image(), tr.libraryTag(l, tag)), field: field + ".ddTraceVersions." + l.name, reason: reason})
 		case len(t.DDTraceVersions) == 0 && m.supports(l):
 			libs = append(libs, library{lang: l, image: tr.defaultImage(l), field: field, reason: reason})
 		}

@@ -67,7 +67,7 @@ func Line(res *fn.Result) string {
 		if res.File != nil {
 			fmt.Fprintf(&b, " (file %s", res.File.Path)
 			if res.File.Index > 0 {
-				fmt.Fprintf(&b, ", document %d", res.File.Index)
+				fmt.Fprintf(&b, ", document %d", res.File.Index+1) // counted from 1, as a person counts
 			}
 			b.WriteString(")")
 		}

@@ -11,8 +11,8 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// A changed item keeps the user's lines where the change does not touch them (README "Untouched
-// items keep their bytes"): render output is reviewed as a diff, and removal, itself a change,
+// A changed item keeps the user's lines where the change does not touch them (docs/yaml-fidelity.md
+// "Untouched items keep their bytes"): render output is reviewed as a diff, and removal, itself a change,
 // gives the user's bytes back only if render kept them. go-yaml writes a whole document in its
 // own layout, so its text for the changed item (theirs) is merged, line by line, with the user's
 // text (ours), against go-yaml's text for the item as read (base): what differs between base and
@@ -44,20 +44,20 @@ func Text(ours, theirs []byte, changed *yaml.Node) []byte {
 	if err != nil || doc == nil {
 		return theirs
 	}
-	if wide, compact := listStyles(doc); wide && compact && changed != nil {
+	style := StyleOf(ours)
+	if wide, compact := listStyles(doc); wide && compact && changed != nil && style.Indent == 2 {
 		if text, ok := restyleListByList(ours, theirs, doc, changed); ok {
 			return text
 		}
 	}
 	var base bytes.Buffer
-	if Encode(doc, &base, Wide(ours)) != nil || bytes.Equal(base.Bytes(), ours) {
+	if Encode(doc, &base, style) != nil || bytes.Equal(base.Bytes(), ours) {
 		return theirs
 	}
-	merged, ok := merge3(base.Bytes(), ours, theirs)
-	if !ok || !sameData(merged, theirs, changed) {
-		return theirs
+	if merged, ok := merge(base.Bytes(), ours, theirs, changed); ok {
+		return merged
 	}
-	return merged
+	return theirs
 }
 
 // restyleListByList is restyle for an item whose lists the user indented both ways (doc, read
@@ -65,42 +65,21 @@ func Text(ours, theirs []byte, changed *yaml.Node) []byte {
 // is not certain, the changed item's re-indented text is used if it reads as the changed data.
 // ok is false when neither holds.
 func restyleListByList(ours, theirs []byte, doc, changed *yaml.Node) ([]byte, bool) {
-	wide := Wide(ours)
+	wide := StyleOf(ours).Wide
 	base, ok := encodeListByList(doc, wide)
 	if !ok {
 		return nil, false
 	}
 	relaid, ok := encodeListByList(changed, wide)
-	if !ok || !sameData(relaid, theirs, changed) {
+	if !ok {
 		return nil, false
 	}
-	if merged, ok := merge3(base, ours, relaid); ok && sameData(merged, theirs, changed) {
+	// The merge is checked on its own: go-yaml's text of the changed item may put a comment the
+	// user wrote at column 0 where it reads as another node's, and the user's lines do not.
+	if merged, ok := merge(base, ours, relaid, changed); ok {
 		return merged, true
 	}
-	return relaid, true
-}
-
-// Encode writes doc the one way every changed item is written: merge keys as "<<:", as
-// people write them, and kyaml's encoder settings, as kustomize writes; lists indented under
-// their key when wide is set (Wide), so that the user's lines and go-yaml's agree.
-func Encode(doc *yaml.Node, w *bytes.Buffer, wide bool) error {
-	yamltree.PlainMergeKeys(doc)
-	style := yaml.CompactSequenceStyle
-	if wide {
-		style = yaml.WideSequenceStyle
-	}
-	enc := yaml.NewEncoderWithOptions(w, &yaml.EncoderOptions{SeqIndent: style})
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	return enc.Close()
-}
-
-// Wide reports text whose lists are indented under their key ("key:\n  - a", as Helm charts
-// and many hand-written manifests are), where go-yaml would write them level with the key
-// ("key:\n- a"): kyaml's rule, which reads the first list that follows a key.
-func Wide(text []byte) bool {
-	return yaml.DeriveSeqIndentStyle(string(text)) == string(yaml.WideSequenceStyle)
+	return relaid, sameData(relaid, theirs, changed)
 }
 
 // linesWithin reports whether every line of a is a line of b, in order: the change only added
@@ -124,9 +103,19 @@ func linesWithin(a, b []byte) bool {
 	return true
 }
 
+// merge is merge3 of base, ours and theirs, verified: the text it returns reads as exactly
+// changed (theirs when nil).
+func merge(base, ours, theirs []byte, changed *yaml.Node) ([]byte, bool) {
+	merged, ok := merge3(base, ours, theirs)
+	if !ok || !sameData(merged, theirs, changed) {
+		return nil, false
+	}
+	return merged, true
+}
+
 // merge3 applies both base→ours and base→theirs to base, or returns false when a hunk of one
-// overlaps or touches a hunk of the other: then which comes first, or whether the user's line
-// still means the same next to the new one, is not certain.
+// overlaps a hunk of the other: then which comes first, or whether the user's line still means
+// the same next to the new one, is not certain.
 func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	ids := lineIDs{}
 	bl, ol, tl := splitLines(base), splitLines(ours), splitLines(theirs)
