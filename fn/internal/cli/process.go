@@ -154,7 +154,10 @@ func runItems(src itemSource, cfg *config.Config) (runOutput, *krm.ItemWriter, i
 	items := &krm.ItemWriter{}
 	ok := true
 	wouldChange := 0
-	for r := range mutateItems(src, tr, cfg.Mode == config.RunCheck) {
+	// With the webhook off (a drop-in form) nothing is rendered; removal still takes out what an
+	// earlier render added.
+	mutate := !cfg.WebhookOff || cfg.Mode == config.RunRemove
+	for r := range mutateItems(src, tr, cfg.Mode == config.RunCheck, mutate) {
 		switch {
 		case !ok:
 		case r.failed:
@@ -204,10 +207,19 @@ func closeResults(rs *krm.Results, sum inject.Summary, cfg *config.Config, all k
 // summaryMessage is the summary's text: in check mode it says how many items would change
 // instead of what was written back.
 func summaryMessage(sum inject.Summary, cfg *config.Config, rs krm.Results, wouldChange int) string {
-	if cfg.Mode != config.RunCheck {
-		return sum.Message(rs.HasErrors())
+	var msg string
+	switch {
+	case cfg.WebhookOff && cfg.Mode != config.RunRemove:
+		msg = webhookOffMessage
+	case cfg.Mode == config.RunCheck:
+		msg = sum.Message(false)
+	default:
+		msg = sum.Message(rs.HasErrors())
 	}
-	msg := sum.Message(false) + "; check: nothing written, "
+	if cfg.Mode != config.RunCheck {
+		return msg
+	}
+	msg += "; check: nothing written, "
 	switch wouldChange {
 	case 0:
 		return msg + "every item is rendered with this config"
@@ -217,6 +229,9 @@ func summaryMessage(sum inject.Summary, cfg *config.Config, rs krm.Results, woul
 	return msg + fmt.Sprintf("%d items would change", wouldChange)
 }
 
+// webhookOffMessage is the summary of a run whose drop-in config switches the webhook off.
+const webhookOffMessage = "inject-datadog: nothing injected: the functionConfig switches Datadog's admission webhook off, so every item is written back unchanged"
+
 // reportChange is check mode's error for an item that rendering would change.
 func reportChange(rs *krm.Results, o *krm.Object, before, after *yaml.Node) {
 	field, change, _ := firstDifference(before, after, "")
@@ -224,8 +239,9 @@ func reportChange(rs *krm.Results, o *krm.Object, before, after *yaml.Node) {
 }
 
 // mutateItems runs the items through the transformer on every core and yields them in input
-// order. At most a few items per worker wait to be collected, so memory stays flat.
-func mutateItems(src itemSource, tr *inject.Transformer, check bool) <-chan itemResult {
+// order. At most a few items per worker wait to be collected, so memory stays flat. Without
+// mutate the items are only read, and written back as they came.
+func mutateItems(src itemSource, tr *inject.Transformer, check, mutate bool) <-chan itemResult {
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
 		i   int
@@ -246,7 +262,7 @@ func mutateItems(src itemSource, tr *inject.Transformer, check bool) <-chan item
 		go func() {
 			var text, tmp bytes.Buffer
 			for j := range jobs {
-				j.out <- mutateItem(src, tr, check, j.i, &text, &tmp)
+				j.out <- mutateItem(src, tr, check, mutate, j.i, &text, &tmp)
 			}
 		}()
 	}
@@ -265,12 +281,15 @@ func mutateItems(src itemSource, tr *inject.Transformer, check bool) <-chan item
 //
 // In check mode a changed item is written back as it came too, with an error saying where the
 // rendered item would differ.
-func mutateItem(src itemSource, tr *inject.Transformer, check bool, i int, text, tmp *bytes.Buffer) itemResult {
+func mutateItem(src itemSource, tr *inject.Transformer, check, mutate bool, i int, text, tmp *bytes.Buffer) itemResult {
 	t := src.ItemText(i, text)
 	o, doc, err := krm.ReadItem(t)
 	if err != nil || o == nil {
 		p, ok := problem(src, i, t, err)
 		return itemResult{text: src.Raw(i), problems: p, failed: !ok}
+	}
+	if !mutate {
+		return itemResult{text: src.Raw(i)}
 	}
 	o.Source = src.File(i)
 	rs, changed := tr.Object(o)

@@ -55,6 +55,10 @@ type Config struct {
 	Mode string
 	// Report asks for extra info results.
 	Report Report
+	// WebhookOff is set by a drop-in form that switches Datadog's admission controller, or its
+	// mutating webhook, off: the webhook mutates no pod, so a render writes every item back
+	// unchanged (docs/migration.md "Coming from the webhook"). Only the drop-in forms set it.
+	WebhookOff bool
 	// Warnings are the settings of a drop-in functionConfig (the Datadog chart's values, a
 	// DatadogAgent) that inject-datadog reads but does not follow, or has no use for, in the
 	// file's order; nil for the other forms.

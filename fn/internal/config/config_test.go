@@ -127,6 +127,7 @@ func TestSamples(t *testing.T) {
 			c.Warnings = []Error{{"datadog.apiKeyExistingSecret", "has no render-time meaning: inject-datadog ignores it"}}
 		},
 		"datadogagent.yaml": func(c *Config) {
+			c.Agent.ServiceName = "datadog-agent"
 			c.Selection.DisabledNamespaces = []string{"batch-legacy"}
 			c.Libraries.Method = "apm-inject"
 			c.Libraries.Registry = "registry.example.com/datadog"
@@ -135,7 +136,6 @@ func TestSamples(t *testing.T) {
 				{Name: "payments", NamespaceSelector: &NamespaceSelector{MatchNames: []string{"payments"}}, DDTraceVersions: map[string]string{"java": "v1.45.0"}},
 				{Name: "everything else"},
 			}
-			c.Warnings = []Error{{"spec.global.site", "has no render-time meaning: inject-datadog ignores it"}}
 		},
 		"socket.yaml": func(c *Config) {
 			c.Tags.Env = "production"

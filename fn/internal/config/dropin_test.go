@@ -38,6 +38,9 @@ datadog:
 clusterAgent:
   admissionController:
     configMode: service
+agents:
+  localService:
+    overrideName: datadog-agent
 `,
 			operator: `
 apiVersion: datadoghq.com/v2alpha1
@@ -75,6 +78,7 @@ selection:
   disabledNamespaces: [batch]
 config:
   mode: service
+  serviceName: datadog-agent
 libraries:
   method: apm-inject
   registry: registry.example.com/dd
@@ -114,6 +118,9 @@ clusterAgent:
     mutateUnlabelled: true
     configMode: socket
     containerRegistry: registry.example.com/dd
+agents:
+  localService:
+    overrideName: datadog-agent
 `,
 			operator: `
 apiVersion: datadoghq.com/v2alpha1
@@ -150,6 +157,7 @@ selection:
   enabledNamespaces: [shop]
 config:
   mode: socket
+  serviceName: datadog-agent
   socketPath: /run/dd
   traceAgentSocket: unix:///run/dd/apm.socket
   dogstatsdSocket: unix:///run/dd/dsd.socket
@@ -201,18 +209,78 @@ func TestDropInMeanings(t *testing.T) {
 		{"empty libVersions: every language", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {apm: {instrumentation: {enabled: true, libVersions: {}}}}", func(c *Config) {
 			c.Libraries.Inject = Languages
 		}},
-		{"DatadogAgent without settings", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: datadog}\nspec: {}", func(c *Config) {}},
-		{"admission controller off", "clusterAgent: {admissionController: {enabled: false, configMode: service}}\ndatadog: {apm: {instrumentation: {enabled: true}}}", func(c *Config) {
-			c.Agent.Enabled, c.Tags.Enabled, c.Agent.Mode = false, false, ModeService
-			c.Warnings = []Error{{"clusterAgent.admissionController.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
+		{"DatadogAgent without settings: socket, the operator's default", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: datadog}\nspec: {}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeSocket, "datadog-agent"
 		}},
-		{"mutating webhook off", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {mutation: {enabled: false}}}}", func(c *Config) {
-			c.Agent.Enabled, c.Tags.Enabled = false, false
-			c.Warnings = []Error{{"spec.features.admissionController.mutation.enabled", "is false: inject-datadog injects no agent config, no standard tags and no Single Step libraries; pod templates that ask for libraries by annotation still get them"}}
+		{"admission controller off", "clusterAgent: {admissionController: {enabled: false, configMode: service}}\ndatadog: {apm: {instrumentation: {enabled: true}}, site: datadoghq.eu, apiKey: x}", func(c *Config) {
+			// Nothing else is taken from the file: the config stays the default.
+			c.WebhookOff, c.Libraries.Registry = true, "gcr.io/datadoghq"
+			c.Warnings = []Error{{"clusterAgent.admissionController.enabled", "is false: Datadog's admission webhook mutates no pod, so inject-datadog injects nothing and the other settings have no effect"}}
 		}},
-		{"profiling auto, iast and sca off", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: auto}, asm: {iast: {enabled: false}, sca: {enabled: true}}}", func(c *Config) {
-			f, tr := false, true
-			c.Libraries.Profiling, c.Libraries.IAST, c.Libraries.SCA = "auto", &f, &tr
+		{"mutating webhook off", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {mutation: {enabled: false}}, logCollection: {enabled: true}}}", func(c *Config) {
+			c.WebhookOff, c.Libraries.Registry = true, "gcr.io/datadoghq"
+			c.Warnings = []Error{{"spec.features.admissionController.mutation.enabled", "is false: Datadog's admission webhook mutates no pod, so inject-datadog injects nothing and the other settings have no effect"}}
+		}},
+		{"profiling auto, iast off, sca on", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: auto}, asm: {iast: {enabled: false}, sca: {enabled: true}}}", func(c *Config) {
+			tr := true
+			c.Libraries.Profiling, c.Libraries.SCA = "auto", &tr
+		}},
+		// The chart passes each security product to the Cluster Agent only when true, and
+		// profiling whenever it is not null (templates/cluster-agent-deployment.yaml).
+		{"the chart's security defaults pass nothing", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {asm: {threats: {enabled: false}, sca: {enabled: false}, iast: {enabled: false}}, profiling: {enabled: null}}", func(c *Config) {}},
+		{"profiling false is passed", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {profiling: {enabled: false}}", func(c *Config) { c.Libraries.Profiling = "false" }},
+		{"operator: security products off pass nothing", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {agentCommunicationMode: hostip}, asm: {threats: {enabled: false}, sca: {enabled: false}, iast: {enabled: true}}}}", func(c *Config) {
+			tr := true
+			c.Libraries.IAST = &tr
+			c.Agent.ServiceName = "datadog-agent"
+		}},
+		// The chart's kpi-telemetry ConfigMap: fixed zeros when skipped, random otherwise.
+		{"KPI telemetry skipped: the chart's fixed install id and time", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {apm: {instrumentation: {skipKPITelemetry: true}}}", func(c *Config) {
+			c.Libraries.InstallID, c.Libraries.InstallTime = "00000000-0000-0000-0000-000000000000", "0"
+		}},
+		{"KPI telemetry kept: nothing known at render time", "clusterAgent: {admissionController: {configMode: hostip}}\ndatadog: {apm: {instrumentation: {skipKPITelemetry: false}}}", func(c *Config) {}},
+		// The chart's mode without configMode (templates/cluster-agent-deployment.yaml, chart
+		// 3.240.0); Autopilot and GDC also keep the registry on GCR.
+		{"chart on GKE Autopilot: hostip", "providers: {gke: {autopilot: true}}\ndatadog: {}", func(c *Config) {
+			c.Libraries.Registry = "gcr.io/datadoghq"
+		}},
+		{"chart on GKE Autopilot with the CSI driver: socket", "providers: {gke: {autopilot: true}}\ndatadog: {csi: {enabled: true}}", func(c *Config) {
+			c.Agent.Mode, c.Libraries.Registry = ModeSocket, "gcr.io/datadoghq"
+		}},
+		{"chart on GKE GDC: no socket, no port: socket", "providers: {gke: {gdc: true}}\ndatadog: {}", func(c *Config) {
+			c.Agent.Mode, c.Libraries.Registry = ModeSocket, "gcr.io/datadoghq"
+		}},
+		{"chart on Windows with the host port: hostip", "targetSystem: windows\ndatadog: {apm: {portEnabled: true}}", func(c *Config) {}},
+		{"chart on the local service: service", "datadog: {apm: {socketEnabled: false, portEnabled: false, useLocalService: true}}", func(c *Config) {
+			c.Agent.Mode = ModeService
+		}},
+		{"chart on the socket and the local service: socket", "datadog: {apm: {useLocalService: true}}", func(c *Config) {
+			c.Agent.Mode = ModeSocket
+		}},
+		{"chart: the local service's name", "agents: {localService: {overrideName: dd-local}}\nfullnameOverride: dd\nclusterAgent: {admissionController: {configMode: service}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeService, "dd-local"
+		}},
+		{"chart: the full name names the service", "fullnameOverride: monitoring-\nclusterAgent: {admissionController: {configMode: service}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeService, "monitoring"
+		}},
+		{"chart: an empty override keeps the full name", "agents: {localService: {overrideName: ''}}\nclusterAgent: {admissionController: {configMode: service}}", func(c *Config) {
+			c.Agent.Mode = ModeService
+		}},
+		// The operator's mode without agentCommunicationMode (its admissioncontroller feature).
+		{"operator without sockets: hostip", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd}\nspec: {features: {apm: {enabled: false}, dogstatsd: {unixDomainSocketConfig: {enabled: false}}}}", func(c *Config) {
+			c.Agent.ServiceName = "dd-agent"
+		}},
+		{"operator with DogStatsD's socket only: socket", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd}\nspec: {features: {apm: {unixDomainSocketConfig: {enabled: false}}}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeSocket, "dd-agent"
+		}},
+		{"operator on GKE Autopilot: hostip", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd, annotations: {agent.datadoghq.com/cluster-provider: gke-autopilot}}\nspec: {}", func(c *Config) {
+			c.Agent.ServiceName, c.Libraries.Registry = "dd-agent", "gcr.io/datadoghq"
+		}},
+		{"operator: the agents' namespace", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd, namespace: monitoring}\nspec: {features: {admissionController: {agentCommunicationMode: service}}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName, c.AgentNamespace = ModeService, "dd-agent", "monitoring"
+		}},
+		{"operator: the local service's name", "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata: {name: dd}\nspec: {global: {localService: {nameOverride: node-agent}}, features: {admissionController: {agentCommunicationMode: service}}}", func(c *Config) {
+			c.Agent.Mode, c.Agent.ServiceName = ModeService, "node-agent"
 		}},
 		{"one socket moved with its directory", "datadog: {apm: {socketPath: /run/dd/apm.socket}, dogstatsd: {socketPath: /run/dd/dsd.socket}}", func(c *Config) {
 			c.Agent.Mode = ModeSocket
@@ -231,6 +299,9 @@ func TestDropInMeanings(t *testing.T) {
 			}
 			want := specDefaults()
 			want.Libraries.Method = MethodAPMInject
+			// Without a registry, the chart (registryMigrationMode auto, its default since 3.197.1)
+			// and the operator pull from Datadog's own registry for datadoghq.com.
+			want.Libraries.Registry = "registry.datadoghq.com"
 			tt.want(want)
 			if !reflect.DeepEqual(c, want) {
 				t.Errorf("got\n %+v\nwant\n %+v", c, want)
@@ -274,16 +345,14 @@ agents:
 `, []string{
 			"targetSystem: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apiKey: has no render-time meaning: inject-datadog ignores it",
-			"datadog.site: has no render-time meaning: inject-datadog ignores it",
 			"datadog.logs: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.portEnabled: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.instrumentation.language_detection: has no render-time meaning: inject-datadog ignores it",
-			"datadog.apm.instrumentation.skipKPITelemetry: has no render-time meaning: inject-datadog writes DD_INSTRUMENTATION_INSTALL_ID and _TIME only when libraries.installID and installTime are set",
 			"registry: is overridden by clusterAgent.admissionController.containerRegistry for the injected images",
 			"clusterAgent.replicas: has no render-time meaning: inject-datadog ignores it",
 			"clusterAgent.admissionController.failurePolicy: has no render-time meaning: inject-datadog ignores it",
 			"clusterAgent.admissionController.agentSidecarInjection: is not supported: inject-datadog injects no agent sidecar",
-			"agents: has no render-time meaning: inject-datadog ignores it",
+			"agents.tolerations: has no render-time meaning: inject-datadog ignores it",
 		}, nil},
 		{"operator: unmapped settings", op + `spec:
   global:
@@ -298,10 +367,8 @@ agents:
     clusterAgent: {replicas: 2}
 status: {}
 `, []string{
-			"spec.global.site: has no render-time meaning: inject-datadog ignores it",
 			"spec.global.credentials: has no render-time meaning: inject-datadog ignores it",
 			"spec.features.logCollection: has no render-time meaning: inject-datadog ignores it",
-			"spec.features.apm.enabled: has no render-time meaning: inject-datadog ignores it",
 			"spec.features.apm.instrumentation.languageDetection: has no render-time meaning: inject-datadog ignores it",
 			"spec.override: has no render-time meaning: inject-datadog ignores it",
 		}, nil},
@@ -361,6 +428,33 @@ status: {}
 			`spec.features.apm.instrumentation.injector.imageTag: must be an image tag (letters, digits, _ . -, at most 128, not starting with . or -), found "-1"`}},
 		{"skipKPITelemetry as string", "datadog: {apm: {instrumentation: {skipKPITelemetry: 'yes'}}}", nil, []string{
 			`datadog.apm.instrumentation.skipKPITelemetry: must be a bool (true or false, unquoted), found a string ("yes")`}},
+		{"registry migration mode", "registryMigrationMode: always\ndatadog: {}", nil, []string{
+			`registryMigrationMode: must be auto, all or "" (the chart fails on any other value), found a string ("always")`}},
+		{"site not a string", "datadog: {site: [datadoghq.eu]}", nil, []string{
+			`datadog.site: must be a string, found a list`}},
+		{"a full name that names no service", "fullnameOverride: Datadog\ndatadog: {}", nil, []string{
+			`fullnameOverride: must be a DNS label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit), found "Datadog": it names the agent's service`}},
+		{"Autopilot as a string, read by two rules, one error", "providers: {gke: {autopilot: 'true'}}\ndatadog: {}", nil, []string{
+			`providers.gke.autopilot: must be a bool (true or false, unquoted), found a string ("true")`}},
+		{"mode inputs with the mode given", "targetSystem: windows\ndatadog: {csi: {enabled: true}, apm: {useLocalService: true}}\nproviders: {gke: {autopilot: false}}\nclusterAgent: {admissionController: {configMode: hostip}}", []string{
+			"targetSystem: has no render-time meaning: inject-datadog ignores it",
+			"datadog.csi.enabled: has no render-time meaning: inject-datadog ignores it",
+			"datadog.apm.useLocalService: has no render-time meaning: inject-datadog ignores it",
+		}, nil},
+		{"errors while the admission controller is off", "clusterAgent: {admissionController: {enabled: false, configMode: udp}}\ndatadog: {}", nil, []string{
+			`clusterAgent.admissionController.configMode: must be one of hostip, service, socket, csi, found "udp"`}},
+		{"a name override without the release's name", "nameOverride: dd\ndatadog: {}", []string{
+			"nameOverride: names the agent's service with the Helm release's name, which the file does not hold: inject-datadog ignores it; set agents.localService.overrideName to name the service",
+		}, nil},
+		{"a name override under a full name", "nameOverride: dd\nfullnameOverride: monitoring\ndatadog: {}", nil, nil},
+		{"a full name not a string", "fullnameOverride: 12\ndatadog: {}", nil, []string{
+			"fullnameOverride: must be a string, found a number (12); quote it"}},
+		{"the agent sidecar off, as the chart's defaults", "clusterAgent: {admissionController: {configMode: hostip, agentSidecarInjection: {enabled: false, provider: '', selectors: [], profiles: []}}}", nil, nil},
+		{"operator: the agent sidecar off", op + "spec: {features: {admissionController: {agentCommunicationMode: hostip, agentSidecarInjection: {enabled: false, provider: fargate}}}}", nil, nil},
+		{"operator: the agent sidecar on", op + "spec: {features: {admissionController: {agentCommunicationMode: hostip, agentSidecarInjection: {enabled: true}}}}", []string{
+			"spec.features.admissionController.agentSidecarInjection: is not supported: inject-datadog injects no agent sidecar"}, nil},
+		{"the agent sidecar's switch as a string", "clusterAgent: {admissionController: {agentSidecarInjection: {enabled: 'yes'}}}", nil, []string{
+			`clusterAgent.admissionController.agentSidecarInjection.enabled: must be a bool (true or false, unquoted), found a string ("yes")`}},
 		{"profiling", "datadog: {profiling: {enabled: sometimes}}", nil, []string{
 			`datadog.profiling.enabled: must be true, false or auto, found "sometimes"`}},
 		{"values without the chart's keys", "apm: {enabled: true}", nil, []string{
@@ -388,6 +482,62 @@ status: {}
 			}
 			if strings.Join(gotWarns, "\n") != strings.Join(tt.warnings, "\n") {
 				t.Errorf("warnings:\n got %q\nwant %q", gotWarns, tt.warnings)
+			}
+		})
+	}
+}
+
+// The registry of the injected images when the file gives none: the chart's "registry" helper
+// (templates/_helpers.tpl, chart 3.240.0) and the operator's defaults (main at 55db5316).
+func TestDropInRegistry(t *testing.T) {
+	const op = "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\n"
+	const autopilot = "metadata: {name: datadog, annotations: {experimental.agent.datadoghq.com/autopilot: \"true\"}}\n"
+	tests := []struct {
+		name, config, want string
+		warnings           []string
+	}{
+		{"chart: datadoghq.com, migration on by default", "datadog: {site: datadoghq.com}", "registry.datadoghq.com", nil},
+		{"chart: datadoghq.com, migration off", "registryMigrationMode: ''\ndatadog: {site: datadoghq.com}", "gcr.io/datadoghq", nil},
+		{"chart: datadoghq.eu, migration on by default", "datadog: {site: datadoghq.eu}", "registry.datadoghq.com", nil},
+		{"chart: datadoghq.eu, migration off", "registryMigrationMode: ''\ndatadog: {site: datadoghq.eu}", "eu.gcr.io/datadoghq", nil},
+		{"chart: datadoghq.eu, migration null", "registryMigrationMode:\ndatadog: {site: datadoghq.eu}", "eu.gcr.io/datadoghq", nil},
+		{"chart: ap1, migration off", "registryMigrationMode: ''\ndatadog: {site: ap1.datadoghq.com}", "asia.gcr.io/datadoghq", nil},
+		{"chart: ap1, migration all", "registryMigrationMode: all\ndatadog: {site: ap1.datadoghq.com}", "registry.datadoghq.com", nil},
+		{"chart: us3 never migrates", "datadog: {site: us3.datadoghq.com}", "datadoghq.azurecr.io", nil},
+		{"chart: us3 off", "registryMigrationMode: ''\ndatadog: {site: us3.datadoghq.com}", "datadoghq.azurecr.io", nil},
+		{"chart: government site", "registryMigrationMode: all\ndatadog: {site: ddog-gov.com}", "public.ecr.aws/datadog", nil},
+		{"chart: another site, migration off", "registryMigrationMode: ''\ndatadog: {site: us5.datadoghq.com}", "gcr.io/datadoghq", nil},
+		{"chart: another site", "datadog: {site: us5.datadoghq.com}", "registry.datadoghq.com", nil},
+		{"chart: Autopilot keeps GCR", "providers: {gke: {autopilot: true}}\ndatadog: {site: datadoghq.eu}", "eu.gcr.io/datadoghq", nil},
+		{"chart: Autopilot on us3", "providers: {gke: {autopilot: true}}\ndatadog: {site: us3.datadoghq.com}", "gcr.io/datadoghq", nil},
+		{"chart: GDC keeps GCR", "providers: {gke: {gdc: true}}\ndatadog: {site: ap1.datadoghq.com}", "asia.gcr.io/datadoghq", nil},
+		{"chart: Autopilot on the government site", "providers: {gke: {autopilot: true}}\ndatadog: {site: ddog-gov.com}", "public.ecr.aws/datadog", nil},
+		{"chart: a registry wins over the site", "registry: docker.io/datadog\ndatadog: {site: datadoghq.eu}", "docker.io/datadog", nil},
+		{"operator: datadoghq.com", op + "spec: {}", "registry.datadoghq.com", nil},
+		{"operator: datadoghq.eu", op + "spec: {global: {site: datadoghq.eu}}", "registry.datadoghq.com", nil},
+		{"operator: government site", op + "spec: {global: {site: ddog-gov.com}}", "public.ecr.aws/datadog", nil},
+		{"operator: Autopilot", op + autopilot + "spec: {global: {site: datadoghq.eu}}", "gcr.io/datadoghq", nil},
+		{"operator: Autopilot by the provider annotation", op + "metadata: {annotations: {agent.datadoghq.com/cluster-provider: gke-autopilot}}\nspec: {}", "gcr.io/datadoghq", nil},
+		{"operator: Autopilot keeps a GCR registry", op + autopilot + "spec: {global: {registry: eu.gcr.io/datadoghq}}", "eu.gcr.io/datadoghq", nil},
+		{"operator: Autopilot replaces another global registry", op + autopilot + "spec: {global: {registry: docker.io/datadog}}", "gcr.io/datadoghq", []string{
+			"spec.global.registry: is replaced by gcr.io/datadoghq on GKE Autopilot, as the operator does: Autopilot admits Datadog's images from its GCR registries only"}},
+		{"operator: the admission controller's registry stays on Autopilot", op + autopilot + "spec: {features: {admissionController: {registry: docker.io/datadog}}}", "docker.io/datadog", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, errs := Parse(parseYAML(t, tt.config))
+			if len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			if c.Libraries.Registry != tt.want {
+				t.Errorf("registry %s, want %s", c.Libraries.Registry, tt.want)
+			}
+			var warns []string
+			for _, w := range c.Warnings {
+				warns = append(warns, errText(w))
+			}
+			if strings.Join(warns, "\n") != strings.Join(tt.warnings, "\n") {
+				t.Errorf("warnings:\n got %q\nwant %q", warns, tt.warnings)
 			}
 		})
 	}
