@@ -61,3 +61,44 @@ func TestJSONDocumentStaysJSON(t *testing.T) {
 		t.Errorf("a second render changes the JSON:\n%s", diffLines(out, again))
 	}
 }
+
+// A comment with extra spaces before it keeps them on every line of a changed document but the
+// lines the change rewrites (docs/yaml-fidelity.md "Untouched items keep their bytes"), and the
+// comment of an empty flow list the render fills stays on its key.
+func TestCommentSpacingKeptAroundRewrittenLines(t *testing.T) {
+	in := `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web   # the web tier
+  namespace: shop   # owned by the shop team
+spec:
+  template:   # the pod
+    metadata:
+      labels:
+        admission.datadoghq.com/enabled: "true"   # opt in
+    spec:   # pod spec
+      containers:   # one
+      - name: app   # main
+        image: app:1   # pinned
+        env: []   # none yet
+`
+	out, stderr, code := runArgs(nil, in)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, l := range strings.SplitAfter(in, "\n") {
+		if strings.Contains(l, "   #") && !strings.Contains(l, "env: []") && !strings.Contains(out, l) {
+			t.Errorf("the output lost the line %q:\n%s", l, out)
+		}
+	}
+	if !strings.Contains(out, "        env: # none yet\n        - name: ") {
+		t.Errorf("the env list's comment left its key:\n%s", out)
+	}
+	removed, stderr, code := runArgs([]string{"--remove"}, out)
+	if code != 0 {
+		t.Fatalf("remove: exit %d:\n%s", code, stderr)
+	}
+	if want := strings.Replace(in, "env: []   # none yet", "env: [] # none yet", 1); removed != want {
+		t.Errorf("remove does not give the text back:\n%s", diffLines(want, removed))
+	}
+}

@@ -134,7 +134,7 @@ func FuzzSplitPath(f *testing.F) {
 func dataOf(t *testing.T, n *yaml.Node) string {
 	var v any
 	if err := n.Decode(&v); err != nil {
-		return "undecodable: " + err.Error()
+		return "undecodable" // the message names lines, which differ between the two texts
 	}
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)

@@ -232,8 +232,13 @@ func (e *editor) list(c *container, m *yaml.Node, key string) *yaml.Node {
 		s = yamltree.Seq()
 		yamltree.Set(m, key, s)
 	}
-	if len(s.Content) == 0 {
+	if len(s.Content) == 0 && s.Style&yaml.FlowStyle != 0 {
 		s.Style &^= yaml.FlowStyle
+		// go-yaml writes a block list's line comment on the line of the key after it: the
+		// comment goes on the list's own key, where "env: []   # none" had it.
+		if k := yamltree.Key(m, key); k != nil && s.LineComment != "" && k.LineComment == "" {
+			k.LineComment, s.LineComment = s.LineComment, ""
+		}
 	}
 	if note != "" {
 		if c == nil {

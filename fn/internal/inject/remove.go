@@ -226,6 +226,9 @@ func restorePrior(m *yaml.Node, note string, kind yaml.Kind) {
 		yamltree.Set(parent, key, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: written})
 	case "[]":
 		n.Style |= yaml.FlowStyle
+		if k := yamltree.Key(parent, key); k != nil && n.LineComment == "" {
+			n.LineComment, k.LineComment = k.LineComment, "" // "env: []   # none", as written
+		}
 	}
 }
 

@@ -113,9 +113,9 @@ func merge(base, ours, theirs []byte, changed *yaml.Node) ([]byte, bool) {
 	return merged, true
 }
 
-// merge3 applies both base→ours and base→theirs to base, or returns false when a hunk of one
-// overlaps a hunk of the other: then which comes first, or whether the user's line still means
-// the same next to the new one, is not certain.
+// merge3 applies both base→ours and base→theirs to base. Where a hunk of one side overlaps a
+// hunk of the other, the change's lines are written for the base lines they share; ok is false
+// when the diff gives up, or the change would split a block scalar or rewrite a comment.
 func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	ids := lineIDs{}
 	bl, ol, tl := splitLines(base), splitLines(ours), splitLines(theirs)
@@ -128,6 +128,7 @@ func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
+	mine = lineByLine(mine)
 	if splitsBlockScalar(blockScalars(bl), mine, change) {
 		return nil, false
 	}
@@ -144,34 +145,74 @@ func merge3(base, ours, theirs []byte) ([]byte, bool) {
 	out := make([]byte, 0, len(theirs)+len(ours)-len(base)+64)
 	pos, i, j := 0, 0, 0
 	for i < len(mine) || j < len(change) {
-		var h hunk
-		var side [][]byte
+		var lines [][]byte
+		var a0, a1 int
 		mineFirst := j == len(change)
+		ok := true
 		if i < len(mine) && j < len(change) {
-			var ok bool
-			if mineFirst, ok = before(mine[i], change[j], ol); !ok {
-				return nil, false
-			}
+			mineFirst, ok = before(mine[i], change[j], ol)
 		}
-		if mineFirst {
-			h, side = mine[i], ol
+		switch {
+		case !ok:
+			// Both sides rewrite these base lines: the change's text is written for them, the
+			// user's lines around them stay; the merged text is verified.
+			var first, last hunk
+			first, last, a0, a1, i, j = conflict(mine, change, i, j)
+			lines = tl[first.b0-(first.a0-a0) : last.b1+(a1-last.a1)]
+		case mineFirst:
+			lines, a0, a1 = ol[mine[i].b0:mine[i].b1], mine[i].a0, mine[i].a1
 			i++
-		} else {
-			h, side = change[j], tl
+		default:
+			lines, a0, a1 = tl[change[j].b0:change[j].b1], change[j].a0, change[j].a1
 			j++
 		}
-		for _, l := range bl[pos:h.a0] {
+		for _, l := range bl[pos:a0] {
 			out = append(out, l...)
 		}
-		for _, l := range side[h.b0:h.b1] {
+		for _, l := range lines {
 			out = append(out, l...)
 		}
-		pos = h.a1
+		pos = a1
 	}
 	for _, l := range bl[pos:] {
 		out = append(out, l...)
 	}
 	return out, true
+}
+
+// lineByLine splits each hunk that rewrites lines one for one (the user's spacing on a run of
+// lines) into a hunk a line: a change to one of them then meets that line alone.
+func lineByLine(hs []hunk) []hunk {
+	var out []hunk
+	for _, h := range hs {
+		if h.a1-h.a0 <= 1 || h.a1-h.a0 != h.b1-h.b0 {
+			out = append(out, h)
+			continue
+		}
+		for k := 0; k < h.a1-h.a0; k++ {
+			out = append(out, hunk{h.a0 + k, h.a0 + k + 1, h.b0 + k, h.b0 + k + 1})
+		}
+	}
+	return out
+}
+
+// conflict takes mine[i] and change[j], which share base lines, and every further hunk of
+// either side that overlaps them, and returns the base lines [a0, a1) they cover, the first and
+// last change hunk among them, and the indexes after them.
+func conflict(mine, change []hunk, i, j int) (first, last hunk, a0, a1, ni, nj int) {
+	a0, a1 = min(mine[i].a0, change[j].a0), max(mine[i].a1, change[j].a1)
+	first, last = change[j], change[j]
+	i, j = i+1, j+1
+	for grew := true; grew; {
+		grew = false
+		for ; i < len(mine) && mine[i].a0 < a1; i++ {
+			a1, grew = max(a1, mine[i].a1), true
+		}
+		for ; j < len(change) && change[j].a0 < a1; j++ {
+			a1, last, grew = max(a1, change[j].a1), change[j], true
+		}
+	}
+	return first, last, a0, a1, i, j
 }
 
 // before orders a hunk of the user's layout (mine, its lines in ours) and a hunk of the change

@@ -100,7 +100,7 @@ spec:
     image: app:1
 `,
 	}, {
-		name: "a line both sides change is go-yaml's, and so is the whole item",
+		name: "a line both sides change is go-yaml's, the user's other lines stay",
 		ours: `metadata:
   name: web   # the user's spacing
   namespace: shop   # also
@@ -111,7 +111,7 @@ spec:
 `,
 		want: `metadata:
   name: api # the user's spacing
-  namespace: shop # also
+  namespace: shop   # also
 `,
 	}, {
 		name: "an insertion next to a line the user styled keeps the line",

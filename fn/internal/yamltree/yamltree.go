@@ -135,6 +135,19 @@ func Set(m *yaml.Node, key string, value *yaml.Node) {
 	m.Content = append(m.Content, Str(key), value)
 }
 
+// Key is the key node of key in the mapping m (not through merge keys), nil when m has none.
+func Key(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key && !isMergeKey(m.Content[i]) {
+			return m.Content[i]
+		}
+	}
+	return nil
+}
+
 // SetBefore sets key in the mapping m to value, as Set does; a key m lacks goes before the key
 // next, where m has it ("metadata" before "spec", as every manifest writes them).
 func SetBefore(m *yaml.Node, key string, value *yaml.Node, next string) {
