@@ -135,32 +135,28 @@ type Value struct {
 	Field string
 }
 
-// Label reads a label from the template, else from the enclosing objects (docs/behaviour.md "Selection": a user who
-// labels the Deployment means the same as one who labels its pods).
+// Label reads a label from the template, else from the enclosing objects (docs/behaviour.md
+// "Selection": a user who labels the Deployment means the same as one who labels its pods).
 func (t *Template) Label(key string) (Value, error) {
-	v, err := read(yamltree.Get(t.Node, "metadata"), "labels", key, t.Field("metadata"))
-	if err != nil || v.Found {
-		return v, err
-	}
-	for _, s := range t.labelSources {
-		v, err := read(s.meta, "labels", key, t.rootField(s.path, "metadata"))
-		if err != nil || v.Found {
-			return v, err
-		}
-	}
-	return Value{}, nil
+	return t.label(key, func(v Value) bool { return v.Found })
 }
 
 // TagLabel reads a tags.datadoghq.com/* label as Label does, where a label with an empty value
 // counts as absent: the next source is read (docs/behaviour.md "Standard tags").
 func (t *Template) TagLabel(key string) (Value, error) {
+	return t.label(key, func(v Value) bool { return v.Text != "" })
+}
+
+// label reads key from the template's labels, then the enclosing objects', up to the first
+// value that counts.
+func (t *Template) label(key string, counts func(Value) bool) (Value, error) {
 	v, err := read(yamltree.Get(t.Node, "metadata"), "labels", key, t.Field("metadata"))
-	if err != nil || v.Text != "" {
+	if err != nil || counts(v) {
 		return v, err
 	}
 	for _, s := range t.labelSources {
 		v, err := read(s.meta, "labels", key, t.rootField(s.path, "metadata"))
-		if err != nil || v.Text != "" {
+		if err != nil || counts(v) {
 			return v, err
 		}
 	}
