@@ -431,6 +431,10 @@ func FuzzRestyle(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var plain bytes.Buffer
+			if Encode(orig, &plain, StyleOf(ours)) != nil || !sameData(plain.Bytes(), nil, orig) {
+				return // go-yaml cannot write this document back as the same data itself ({{0}}: null keys become '')
+			}
 			if !sameData(back, nil, orig) {
 				t.Fatalf("removal does not give the user's data back:\n%s\nrendered:\n%s\nremoved:\n%s", ours, merged, back)
 			}
