@@ -359,7 +359,7 @@ func TestHelm4Plugin(t *testing.T) {
 
 	// Everything but the hook is what Helm 3 writes, as data: Helm 4 hands the post-renderer
 	// documents it wrote again itself (lists level with their keys), Helm 3 the chart's own text,
-	// whose layout the function keeps (README "Untouched items keep their bytes").
+	// whose layout the function keeps (docs/yaml-fidelity.md "Untouched items keep their bytes").
 	v3, err := os.ReadFile(repo("examples", "helm", "expected.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -436,7 +436,7 @@ func TestHelm4InstallDryRun(t *testing.T) {
 }
 
 // Without a cluster, Helm 3's install --dry-run and Helm 4's upgrade --install --dry-run fail
-// before rendering (the README tells users to use helm template there).
+// before rendering (docs/doors.md tells users to use helm template there).
 func TestHelmDryRunsThatNeedACluster(t *testing.T) {
 	_, stderr, err := runHelm(t, helm3(t), helmEnv(t), "install", "discounts", helmChart, "--dry-run",
 		"--post-renderer", fnBinary, "--post-renderer-args=--config="+helmConfig)

@@ -53,7 +53,7 @@ func TestKustomizeExamples(t *testing.T) {
 	}
 }
 
-// The trap the README warns about: without --enable-exec kustomize skips the function silently.
+// The trap docs/doors.md warns about: without --enable-exec kustomize skips the function silently.
 // The output is then exactly the build without the transformer, and differs from the build with
 // --enable-exec (else the comparison would show nothing).
 func TestKustomizeWithoutEnableExecSkipsTheFunction(t *testing.T) {
@@ -89,7 +89,7 @@ func TestKustomizeWithoutEnableExecSkipsTheFunction(t *testing.T) {
 		t.Fatalf("the function changed nothing even with --enable-exec: this test shows nothing")
 	}
 	if out != plain {
-		t.Errorf("kustomize ran the function without --enable-exec; the README says it does not:\n%s", out)
+		t.Errorf("kustomize ran the function without --enable-exec; docs/doors.md says it does not:\n%s", out)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkLargeInput runs the built function as a process on 50,000 generated resources and
-// reports its peak memory (the README's performance section quotes it).
+// reports its peak memory (docs/performance.md quotes it).
 func BenchmarkLargeInput(b *testing.B) {
 	in := benchgen.ResourceList(50000, 1)
 	b.SetBytes(int64(len(in)))

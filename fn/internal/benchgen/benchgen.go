@@ -193,8 +193,8 @@ func (g *gen) configMap() {
 // Wide is the ResourceList that ResourceList wrote in a layout of people's: each item's lists
 // indented under their key ("key:" then "  - a", as Helm charts write them), a blank line before
 // its spec and two spaces before comments. inject-datadog keeps that layout in the items it
-// changes, by a line merge that is the slower way of writing them (README "Untouched items keep
-// their bytes"). The data is the same as rl's. Items are read
+// changes, by a line merge that is the slower way of writing them (docs/yaml-fidelity.md
+// "Untouched items keep their bytes"). The data is the same as rl's. Items are read
 // one at a time, so that making a large input leaves the caller's memory small: a child process
 // starts its peak RSS from its parent's.
 func Wide(rl []byte) ([]byte, error) {

@@ -144,10 +144,9 @@ spec:
         image: example/app:1
 `
 
-// A changed item keeps the user's lines that the change does not touch (README "Untouched items
-// keep their bytes"), on each path that writes a changed item: item by item, the whole
-// document's item-by-item branch, and a plain stream. Removal then gives the input back byte for
-// byte, and render after removal gives the same output.
+// A changed item keeps the user's lines that the change does not touch (docs/yaml-fidelity.md
+// "Untouched items keep their bytes"), in a ResourceList and in a plain stream. Removal then gives
+// the input back byte for byte, and render after removal gives the same output.
 func TestChangedItemKeepsUntouchedLines(t *testing.T) {
 	kept := []string{"name: web    # spaced\n", "namespace: shop\n\n", "replicas: 2   # two\n", "- name: app   # main\n"}
 	check := func(name, out string) {

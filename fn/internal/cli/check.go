@@ -11,7 +11,7 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// Check mode (README "CI: check mode") renders each item as usual, writes it back unchanged, and
+// Check mode (docs/ci.md "CI: check mode") renders each item as usual, writes it back unchanged, and
 // reports the items whose output would differ from their input: the first field that would
 // change, in document order, and what would happen to it.
 

@@ -3,7 +3,7 @@ package cli
 import "testing"
 
 // The same workloads rendered under the Datadog Helm chart's values, a DatadogAgent and the
-// equivalent native config come out identical (README "Coming from the webhook").
+// equivalent native config come out identical (docs/migration.md "Coming from the webhook").
 func TestDropInFormsRenderAlike(t *testing.T) {
 	outputs := map[string]string{}
 	for _, name := range []string{"dropin-native", "dropin-helm-values", "dropin-datadogagent"} {

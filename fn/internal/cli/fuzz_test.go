@@ -103,7 +103,7 @@ func FuzzConfig(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rs, _, _ := inject.New(cfg).Run(rl.Items)
+			rs, _ := transform(cfg, rl.Items)
 			if rs.HasErrors() {
 				continue
 			}
@@ -112,7 +112,7 @@ func FuzzConfig(f *testing.F) {
 				t.Fatal(err)
 			}
 			rl2, _ := krm.Read(first.Bytes())
-			inject.New(cfg).Run(rl2.Items)
+			transform(cfg, rl2.Items)
 			var second bytes.Buffer
 			_ = rl2.Write(&second, nil)
 			if !bytes.Equal(first.Bytes(), second.Bytes()) {
@@ -120,6 +120,18 @@ func FuzzConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// transform runs a fresh transformer over items, in place, and returns its results and summary.
+func transform(cfg *config.Config, items []*krm.Object) (krm.Results, inject.Summary) {
+	tr := inject.New(cfg)
+	tr.SetNamespaces(items)
+	var rs krm.Results
+	for _, o := range items {
+		r, _ := tr.Object(o)
+		rs = append(rs, r...)
+	}
+	return rs, tr.Summary()
 }
 
 // identities lists "apiVersion/kind/namespace/name" of every item.

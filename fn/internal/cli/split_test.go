@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -22,17 +24,18 @@ func TestGoldenInputsAreCutAsText(t *testing.T) {
 	}
 }
 
-// A ResourceList in another layout is read whole once and written in the plain shape: the run
-// on it gives the same items and the same results as on the same ResourceList written plainly.
+// A ResourceList in a layout the cutter does not take (flow style) is read whole once and written
+// in the plain shape: the run on it gives the same items and the same results as on the same
+// ResourceList written plainly.
 func TestOtherLayoutsRunAsThePlainShape(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		in := goldenInput(t, c.dir)
 		if _, err := krm.Read(in); err != nil || aliasesAcrossItems(t, in) {
 			continue
 		}
-		wide := wideLayout(t, in)
-		if _, ok := krm.SplitResourceList(wide); ok && bytes.Contains(wide, []byte("\n  - ")) {
-			t.Fatalf("%s: the wide layout was cut as text:\n%s", c.name, wide)
+		wide := flowLayout(t, in)
+		if _, ok := krm.SplitResourceList(wide); ok && bytes.Contains(wide, []byte("items: [")) {
+			t.Fatalf("%s: a flow list of items was cut as text:\n%s", c.name, wide)
 		}
 		out, rs, err := process(in)
 		wout, wrs, werr := process(wide)
@@ -43,8 +46,8 @@ func TestOtherLayoutsRunAsThePlainShape(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if itemsData(t, string(out)) != itemsData(t, string(wout)) {
-			t.Errorf("%s: the wide layout renders otherwise:\n%s", c.name, diffLines(itemsData(t, string(out)), itemsData(t, string(wout))))
+		if got, want := itemsValue(t, string(wout)), itemsValue(t, string(out)); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the flow layout renders otherwise:\n%s", c.name, diffLines(fmt.Sprint(want), fmt.Sprint(got)))
 		}
 		if len(rs) != len(wrs) {
 			t.Errorf("%s: %d results plain, %d wide", c.name, len(rs), len(wrs))
@@ -52,8 +55,7 @@ func TestOtherLayoutsRunAsThePlainShape(t *testing.T) {
 	}
 }
 
-// wideLayout writes a ResourceList with its lists indented under their keys, a layout the cutter
-// does not take.
+// wideLayout writes a ResourceList with its lists indented under their keys, the items too.
 func wideLayout(t *testing.T, in []byte) []byte {
 	t.Helper()
 	var doc yaml.Node
@@ -62,6 +64,23 @@ func wideLayout(t *testing.T, in []byte) []byte {
 	}
 	var b bytes.Buffer
 	enc := yaml.NewEncoderWithOptions(&b, &yaml.EncoderOptions{SeqIndent: yaml.WideSequenceStyle})
+	if err := enc.Encode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// flowLayout writes a ResourceList in flow style, "{apiVersion: ..., items: [...]}": a layout the
+// cutter does not take.
+func flowLayout(t *testing.T, in []byte) []byte {
+	t.Helper()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(in, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc.Content[0].Style = yaml.FlowStyle
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
 	if err := enc.Encode(&doc); err != nil {
 		t.Fatal(err)
 	}
@@ -182,5 +201,71 @@ func TestChangedItemKeepsItsHeadingComment(t *testing.T) {
 	}
 	if got, want := rawItems(t, []byte(removed)), rawItems(t, []byte(in)); got != want {
 		t.Errorf("remove does not give the items back:\n%s", diffLines(want, got))
+	}
+}
+
+// A ResourceList whose items are indented under "items:", or one item indented deeper than the
+// others, is cut as text: untouched items keep their bytes, and a changed item keeps its own
+// indentation.
+func TestIndentedItemsAreCutAsText(t *testing.T) {
+	in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: db\n  spec:\n    ports:\n    - port: 5432    # postgres\n" +
+		"-   apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: web\n    spec:\n      template:\n        metadata:\n          labels:\n            admission.datadoghq.com/enabled: \"true\"\n        spec:\n          containers:\n            - name: app\n              image: app:1    # pinned\n"
+	for name, in := range map[string]string{"one item deeper": in, "wide": string(wideLayout(t, []byte(in)))} {
+		if _, ok := krm.SplitResourceList([]byte(in)); !ok {
+			t.Errorf("%s: the cutter refused:\n%s", name, in)
+			continue
+		}
+		out, stderr, code := run([]byte(in))
+		if code != 0 {
+			t.Fatalf("%s: render failed:\n%s", name, stderr)
+		}
+		if !strings.Contains(out, "DD_AGENT_HOST") {
+			t.Errorf("%s: the Deployment was not rendered:\n%s", name, out)
+		}
+		rawIn, rawOut := splitItems(t, []byte(in)), splitItems(t, []byte(out))
+		if rawIn[0] != rawOut[0] {
+			t.Errorf("%s: the untouched Service was rewritten:\n%s", name, diffLines(rawIn[0], rawOut[0]))
+		}
+		image := in[strings.LastIndex(in[:strings.Index(in, "image: app:1")], "\n")+1:]
+		image = image[:strings.Index(image, "\n")+1]
+		if name == "one item deeper" && !strings.Contains(rawOut[1], "-   apiVersion: apps/v1\n    kind: Deployment\n") ||
+			!strings.Contains(rawOut[1], image) {
+			t.Errorf("%s: the changed item lost its layout:\n%s", name, rawOut[1])
+		}
+		removed, stderr, code := run(withMode(t, out, "remove"))
+		if code != 0 {
+			t.Fatalf("%s: remove failed:\n%s", name, stderr)
+		}
+		if got := splitItems(t, []byte(removed)); got[0] != rawIn[0] || got[1] != rawIn[1] {
+			t.Errorf("%s: remove does not give the items back:\n%s", name, diffLines(rawIn[1], got[1]))
+		}
+	}
+}
+
+// splitItems is the items of a ResourceList as the cutter cuts them.
+func splitItems(t *testing.T, rl []byte) []string {
+	t.Helper()
+	s, ok := krm.SplitResourceList(rl)
+	if !ok {
+		t.Fatalf("not cut:\n%s", rl)
+	}
+	var items []string
+	for i := 0; i < s.Len(); i++ {
+		items = append(items, string(s.Raw(i)))
+	}
+	return items
+}
+
+// A template without metadata gets it before its spec, where every manifest writes it.
+func TestCreatedMetadataGoesBeforeSpec(t *testing.T) {
+	items := "- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web}\n  spec:\n    template:\n      spec:\n        containers:\n        - name: app\n          image: app:1\n"
+	in := resourceList(items, "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: dd}, selection: {mutateUnlabelled: true}}")
+	out, stderr, code := run([]byte(in))
+	if code != 0 {
+		t.Fatalf("render failed:\n%s", stderr)
+	}
+	meta, spec := strings.Index(out, "    template:\n      metadata:\n"), strings.Index(out, "      spec:\n        containers:")
+	if meta < 0 || spec < 0 || meta > spec {
+		t.Errorf("the template's metadata is not before its spec:\n%s", out)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"inject-datadog/fn/internal/krm"
 )
 
-// runStream is stream mode (README "Plain streams and Helm"): stdin is zero or more objects, the
+// runStream is stream mode (docs/doors.md "Plain streams and Helm"): stdin is zero or more objects, the
 // config comes from --config, the objects go back in the same order, and the results go to
 // stderr only. On any error nothing is written to stdout, so that a pipe never applies half a
 // render.

@@ -11,8 +11,8 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// The targets cases read as kubectl reads them, against values written here from the README's
-// "Single Step targets" rules.
+// The targets cases read as kubectl reads them, against values written here from
+// docs/single-step-targets.md's rules.
 func TestTargetsAsKubectlReadsThem(t *testing.T) {
 	out, stderr, code := run(goldenInput(t, "testdata/golden/targets-first-match"))
 	if code != 0 {

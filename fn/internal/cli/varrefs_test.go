@@ -7,7 +7,7 @@ import (
 
 // The function never creates a $(VAR) reference Kubernetes would leave unexpanded: every golden
 // output is free of them, but in the case that writes them on purpose, and there every warning
-// is about a variable of the user's (README "$(VAR) safety").
+// is about a variable of the user's (docs/ci.md "$(VAR) safety").
 func TestNoUnexpandedReferencesCreated(t *testing.T) {
 	const warning = "Kubernetes leaves it unexpanded"
 	seen := 0

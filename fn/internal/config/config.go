@@ -15,7 +15,7 @@ const (
 	Kind       = "InjectDatadog"
 )
 
-// Agent connection modes (README "Agent modes").
+// Agent connection modes (docs/behaviour.md "Agent modes").
 const (
 	ModeHostIP  = "hostip"
 	ModeService = "service"
@@ -26,7 +26,7 @@ const (
 // Modes lists the modes in the order the docs give them.
 var Modes = []string{ModeHostIP, ModeService, ModeSocket, ModeCSI}
 
-// Library injection methods (README "Tracing libraries").
+// Library injection methods (docs/behaviour.md "Tracing libraries").
 const (
 	MethodLanguageEnv = "language-env"
 	MethodAPMInject   = "apm-inject"
@@ -61,7 +61,7 @@ type Config struct {
 	Warnings []Error
 }
 
-// Run modes (README "CI: check mode").
+// Run modes (docs/ci.md "CI: check mode").
 const (
 	RunRender = "render"
 	RunCheck  = "check"
@@ -77,20 +77,20 @@ type Report struct {
 	Images    bool
 }
 
-// Selection decides which unlabelled pod templates are mutated (README "Selection").
+// Selection decides which unlabelled pod templates are mutated (docs/behaviour.md "Selection").
 type Selection struct {
 	MutateUnlabelled   bool
 	EnabledNamespaces  []string
 	DisabledNamespaces []string
 }
 
-// Tags are the fallback values of DD_ENV, DD_SERVICE and DD_VERSION (README "Standard tags").
+// Tags are the fallback values of DD_ENV, DD_SERVICE and DD_VERSION (docs/behaviour.md "Standard tags").
 type Tags struct {
 	Enabled               bool
 	Env, Service, Version string
 }
 
-// Agent is the `config` section: how containers reach the Datadog agent (README "Agent modes").
+// Agent is the `config` section: how containers reach the Datadog agent (docs/behaviour.md "Agent modes").
 type Agent struct {
 	Enabled           bool
 	Mode              string
@@ -102,7 +102,7 @@ type Agent struct {
 	TypeSocketVolumes bool
 }
 
-// Libraries is the tracing-library injection (README "Tracing libraries").
+// Libraries is the tracing-library injection (docs/behaviour.md "Tracing libraries").
 type Libraries struct {
 	// ImageOverrides maps an image repository the function would write (without tag) to the
 	// repository to write instead, keeping the tag.

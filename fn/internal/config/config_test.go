@@ -23,7 +23,7 @@ func parseYAML(t *testing.T, s string) *yaml.Node {
 	return d.Content[0]
 }
 
-// specDefaults are the defaults of the README's "Configuration reference", written out here rather than taken from Default().
+// specDefaults are the defaults of docs/configuration.md "Configuration reference", written out here rather than taken from Default().
 func specDefaults() *Config {
 	return &Config{
 		AgentNamespace: "datadog",

@@ -10,7 +10,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Target is one Single Step Instrumentation target (README "Single Step targets"): the first
+// Target is one Single Step Instrumentation target (docs/single-step-targets.md "Single Step targets"): the first
 // target whose selectors both match a pod template gives it its libraries and settings.
 type Target struct {
 	Name string

@@ -25,7 +25,7 @@ func (tr *Transformer) agentMode(label string) (mode string, ok bool) {
 	return tr.cfg.Agent.Mode, false
 }
 
-// agentEnv is the agent connection's part of the env block (README "Agent modes"), in its final order.
+// agentEnv is the agent connection's part of the env block (docs/behaviour.md "Agent modes"), in its final order.
 func (tr *Transformer) agentEnv(mode string) []envVar {
 	a := tr.cfg.Agent
 	var block []envVar
@@ -57,7 +57,7 @@ type volume struct {
 	mountPath string
 }
 
-// agentVolumes are the socket volumes of the README's "Agent modes", none for hostip and service.
+// agentVolumes are the socket volumes of docs/behaviour.md "Agent modes", none for hostip and service.
 func (tr *Transformer) agentVolumes(mode string) []volume {
 	a := tr.cfg.Agent
 	if mode != config.ModeSocket && mode != config.ModeCSI {

@@ -3,8 +3,6 @@ package inject
 import (
 	"strconv"
 
-	"sigs.k8s.io/kustomize/kyaml/yaml"
-
 	"inject-datadog/fn/internal/image"
 	"inject-datadog/fn/internal/podtemplate"
 	"inject-datadog/fn/internal/yamltree"
@@ -19,7 +17,7 @@ type apmInject struct {
 	debug bool
 }
 
-// Paths and names of the apm-inject method (README "The apm-inject method").
+// Paths and names of the apm-inject method (docs/behaviour.md "The apm-inject method (Datadog's current injector)").
 const (
 	volumeLibrariesEtc  = "datadog-auto-instrumentation-etc"
 	injectorInitName    = "datadog-init-apm-inject"
@@ -126,7 +124,7 @@ func (m apmInject) injectorImage(p *pod) (string, error) {
 func (m apmInject) inject(p *pod, libs []library, init initSettings, injector string, edits []langEdit) []string {
 	var added []string
 	for _, name := range []string{volumeLibraries, volumeLibrariesEtc} {
-		if p.addVolume(name, "emptyDir", emptyDir()) {
+		if p.edit.addVolume(name, "emptyDir", emptyDir()) {
 			added = append(added, name)
 		}
 	}
@@ -135,12 +133,12 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 			continue
 		}
 		// The injector's mounts come first, before the user's.
-		p.mountFirst(c,
+		p.edit.mount(c, true,
 			yamltree.Map("name", volumeLibraries, "mountPath", "/"+injectorPackageDir, "subPath", injectorPackageDir),
 			yamltree.Map("name", volumeLibrariesEtc, "mountPath", "/etc/ld.so.preload", "subPath", "ld.so.preload", "readOnly", true))
 		for _, lib := range libs {
 			if lib.loads(c) {
-				p.mountAt(c, yamltree.Map("name", volumeLibraries, "mountPath", "/"+libraryPackagesDir, "subPath", libraryPackagesDir))
+				p.edit.mount(c, false, yamltree.Map("name", volumeLibraries, "mountPath", "/"+libraryPackagesDir, "subPath", libraryPackagesDir))
 				break
 			}
 		}
@@ -156,9 +154,7 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 	init.apply(injectorInit, yamltree.Seq(
 		yamltree.Map("name", volumeLibraries, "mountPath", injectorInitCopyDir, "subPath", injectorPackageDir),
 		yamltree.Map("name", volumeLibrariesEtc, "mountPath", injectorInitEtcDir)))
-	initList := p.seq(nil, p.spec, "initContainers")
-	yamltree.Insert(initList, 0, injectorInit)
-	p.recordInit(injectorInit)
+	p.edit.addInit(injectorInit, true)
 	for _, lib := range libs {
 		ic := yamltree.Map("name", lib.lang.initName(), "image", m.tr.overrideImage(lib.image),
 			"command", yamltree.StrSeq(shellCommand...),
@@ -166,36 +162,7 @@ func (m apmInject) inject(p *pod, libs []library, init initSettings, injector st
 		init.apply(ic, yamltree.Seq(
 			yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath, "subPath", libraryPackagesDir+"/"+lib.lang.name),
 			yamltree.Map("name", volumeLibraries, "mountPath", "/"+injectorPackageDir, "subPath", injectorPackageDir)))
-		yamltree.Append(initList, ic)
-		p.recordInit(ic)
+		p.edit.addInit(ic, false)
 	}
-	p.changed = true
 	return added
-}
-
-// mountFirst puts mounts before the container's own, skipping any whose path is already mounted.
-func (p *pod) mountFirst(c *container, mounts ...*yaml.Node) {
-	var fresh []*yaml.Node
-	for _, m := range mounts {
-		if !hasMount(c, "", yamltree.Get(m, "mountPath").Value) {
-			fresh = append(fresh, m)
-		}
-	}
-	if len(fresh) > 0 {
-		yamltree.Insert(p.seq(c, c.node, "volumeMounts"), 0, fresh...)
-		for _, m := range fresh {
-			p.recordMount(c, m)
-		}
-		p.changed = true
-	}
-}
-
-// mountAt appends a mount unless its path is already mounted. The apm-inject method mounts one
-// volume at several paths, so only the path can tell a mount apart.
-func (p *pod) mountAt(c *container, m *yaml.Node) {
-	if !hasMount(c, "", yamltree.Get(m, "mountPath").Value) {
-		yamltree.Append(p.seq(c, c.node, "volumeMounts"), m)
-		p.recordMount(c, m)
-		p.changed = true
-	}
 }

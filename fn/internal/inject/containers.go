@@ -20,13 +20,8 @@ type pod struct {
 	// function adds are in injected, since they only copy files and get no agent settings.
 	containers []*container
 	injected   []*container
-	volumes    *yaml.Node // nil until one is needed
-	changed    bool
-	// rec is what the renders added, the record of earlier ones included.
-	rec record
-	// shares and mergedKeys are what this render unshared, for the record (noteShares).
-	shares     []shareRecord
-	mergedKeys []string
+	// edit is how a render writes into the template.
+	edit editor
 	// choice is the libraries chosen for the template (injected now or before), and skipped why
 	// none were injected when some were chosen: both for the explanation.
 	choice  libraryChoice
@@ -56,7 +51,7 @@ func (tr *Transformer) loadPod(t *podtemplate.Template) (*pod, []*podtemplate.Fi
 		bad(t.Field("spec"), "must be a map with containers, found %s", yamltree.KindName(yamltree.Get(t.Node, "spec")))
 		return nil, errs
 	}
-	p := &pod{t: t, spec: spec}
+	p := &pod{t: t, spec: spec, edit: editor{t: t, spec: spec}}
 	for _, list := range []struct {
 		key      string
 		init     bool
@@ -98,7 +93,7 @@ func (tr *Transformer) loadPod(t *podtemplate.Template) (*pod, []*podtemplate.Fi
 					bad(t.Field("spec", "volumes", "["+strconv.Itoa(i)+"]"), "must be a volume with a name")
 				}
 			}
-			p.volumes = v
+			p.edit.volumes = v
 		}
 	}
 	if len(errs) > 0 {
@@ -163,14 +158,10 @@ func (tr *Transformer) editablePod(t *podtemplate.Template, rs *krm.Results) (*p
 func (tr *Transformer) checkedPod(t *podtemplate.Template, rs *krm.Results, own bool) (*pod, []*podtemplate.FieldError) {
 	tree := t.Object.Tree
 	if own && tree != nil && tree.HasAliases() {
-		tree.TakeUnshared() // another template's
 		t.Own(tree)
 		ownPod(t, tree)
 	}
 	p, errs := tr.loadPod(t)
-	if p != nil {
-		p.noteShares()
-	}
 	for _, e := range errs {
 		report(rs, t.Object, e)
 	}
@@ -179,7 +170,7 @@ func (tr *Transformer) checkedPod(t *podtemplate.Template, rs *krm.Results, own 
 
 // ownPod gives the template its own copy of every aliased node that the mutations may write
 // into: the lists of containers, init containers and volumes, each container, its env (down to
-// the values a merge rewrites) and its volume mounts (README "YAML anchors and aliases").
+// the values a merge rewrites) and its volume mounts (docs/yaml-fidelity.md "YAML anchors and aliases").
 func ownPod(t *podtemplate.Template, tree *yamltree.Tree) {
 	spec := tree.OwnKey(t.Node, "spec")
 	for _, key := range []string{"containers", "initContainers"} {
@@ -221,7 +212,7 @@ func injectedInits(spec *yaml.Node) []injectedInit {
 	var out []injectedInit
 	for _, ic := range yamltree.Items(yamltree.Get(spec, "initContainers")) {
 		name, img := yamltree.Get(ic, "name"), yamltree.Get(ic, "image")
-		if name == nil || !injectedInitNames[name.Value] {
+		if name == nil || !writes.inits[name.Value] {
 			continue
 		}
 		found := injectedInit{name: name.Value}

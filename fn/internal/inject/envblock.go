@@ -6,7 +6,7 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// envVar is one variable of the block that goes before the user's variables (README "The env block"), so that
+// envVar is one variable of the block that goes before the user's variables (docs/behaviour.md "The env block"), so that
 // the user's variables can refer to ours with $(VAR).
 type envVar struct {
 	name string
@@ -26,7 +26,7 @@ type envSources struct {
 	install, traceConfigs, singleStep, basicConfig, libConfig, switches, tags, agent []envVar
 }
 
-// composeEnvBlock is the block that goes before the user's variables (README "The env block"),
+// composeEnvBlock is the block that goes before the user's variables (docs/behaviour.md "The env block"),
 // in this order: the install variables, the target's ddTraceConfigs, the applied target and the
 // service source, the basic config, the library settings (per language, then all-lib), the
 // product switches, the standard tags, the agent connection. When two sources give one variable,
@@ -89,16 +89,7 @@ func (p *pod) prependEnv(c *container, block []envVar) {
 	for i, v := range block {
 		if j, ok := winner[v.name]; ok && j == i {
 			items = append(items, v.item(c))
-			c.envNames[v.name] = true
 		}
 	}
-	if len(items) == 0 {
-		return
-	}
-	yamltree.Insert(p.seq(c, c.node, "env"), 0, items...)
-	cr := p.rec.container(c)
-	for _, it := range items {
-		cr.Env = addOnce(cr.Env, entry(yamltree.Get(it, "name").Value, it))
-	}
-	p.changed = true
+	p.edit.addEnv(c, true, items...)
 }

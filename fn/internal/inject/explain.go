@@ -9,7 +9,7 @@ import (
 )
 
 // An explanation says, in one line a reviewer reads, what was decided for a pod template and
-// why (README "Explanations"). It is written from what the output holds and from the rules, so
+// why (docs/ci.md "Explanations"). It is written from what the output holds and from the rules, so
 // that rendering the output again gives the same line.
 
 // explainTemplate is the line of a template that was decided: not selected (pod nil), failed

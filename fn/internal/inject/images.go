@@ -8,7 +8,7 @@ import (
 )
 
 // overrideImage writes an image through libraries.imageOverrides: a repository named there is
-// replaced, its tag or digest kept (README "Images, and mirroring them").
+// replaced, its tag or digest kept (docs/behaviour.md "Images, and mirroring them").
 func (tr *Transformer) overrideImage(ref string) string {
 	if len(tr.cfg.Libraries.ImageOverrides) == 0 {
 		return ref

@@ -1,6 +1,6 @@
 package inject
 
-// Telemetry variables of the library injection (README "Tracing libraries"): how the libraries came.
+// Telemetry variables of the library injection (docs/behaviour.md "Tracing libraries"): how the libraries came.
 const (
 	envInstallType = "DD_INSTRUMENTATION_INSTALL_TYPE"
 	envInstallID   = "DD_INSTRUMENTATION_INSTALL_ID"

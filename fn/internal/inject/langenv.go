@@ -51,13 +51,13 @@ type langEdit struct {
 
 func (m languageEnv) inject(p *pod, libs []library, init initSettings, edits []langEdit) []string {
 	var added []string
-	if p.addVolume(volumeLibraries, "emptyDir", emptyDir()) {
+	if p.edit.addVolume(volumeLibraries, "emptyDir", emptyDir()) {
 		added = append(added, volumeLibraries)
 	}
 	for _, c := range p.containers {
 		for _, lib := range libs {
 			if lib.loads(c) {
-				p.mount(c, yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath))
+				p.edit.mount(c, false, yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath))
 				break
 			}
 		}
@@ -65,14 +65,11 @@ func (m languageEnv) inject(p *pod, libs []library, init initSettings, edits []l
 	for _, e := range edits {
 		p.mergeEnv(e.c, e.v, e.cur)
 	}
-	initList := p.seq(nil, p.spec, "initContainers")
 	for _, lib := range libs {
 		ic := yamltree.Map("name", lib.lang.initName(), "image", m.tr.overrideImage(lib.image),
 			"command", yamltree.StrSeq("sh", "copy-lib.sh", langEnvMountPath))
 		init.apply(ic, yamltree.Seq(yamltree.Map("name", volumeLibraries, "mountPath", langEnvMountPath)))
-		yamltree.Append(initList, ic)
-		p.recordInit(ic)
-		p.changed = true
+		p.edit.addInit(ic, false)
 	}
 	return added
 }
@@ -117,42 +114,18 @@ func envItem(c *container, name string) (*yaml.Node, error) {
 	return nil, nil
 }
 
-// mergeEnv appends a language variable, or merges it into the container's own by its rule.
+// mergeEnv appends a language variable, or merges it into the container's own by its rule. A
+// variable without a value, or with a null one, merges as the empty string.
 func (p *pod) mergeEnv(c *container, v langVar, cur *yaml.Node) {
 	if cur == nil {
-		item := yamltree.Map("name", v.name, "value", v.value)
-		yamltree.Append(p.seq(c, c.node, "env"), item)
-		cr := p.rec.container(c)
-		cr.Env = addOnce(cr.Env, entry(v.name, item))
-		c.envNames[v.name] = true
-		p.changed = true
+		p.edit.addEnv(c, false, yamltree.Map("name", v.name, "value", v.value))
 		return
 	}
-	// A variable without a value, or with a null one, merges as the empty string; the record
-	// notes which, for removal to put back.
-	existing, prior, from := "", priorAbsent, ""
-	val := yamltree.Get(cur, "value")
-	switch {
-	case val != nil && val.Kind == yaml.ScalarNode && val.ShortTag() == yaml.NodeTagNull:
-		prior, from = priorNull, val.Value
-	case val != nil && val.Kind == yaml.ScalarNode:
-		existing, prior, from = val.Value, "", val.Value
-	case val != nil:
-		prior = ""
+	existing := ""
+	if val := yamltree.Get(cur, "value"); val != nil && val.Kind == yaml.ScalarNode && val.ShortTag() != yaml.NodeTagNull {
+		existing = val.Value
 	}
-	next, change := v.merged(existing)
-	if !change {
-		return
+	if next, change := v.merged(existing); change {
+		p.edit.setEnvValue(c, cur, next)
 	}
-	var style yaml.Style
-	if val != nil {
-		style = val.Style
-	}
-	p.recordMerge(c, v.name, from, next, style, prior)
-	if val != nil && val.Kind == yaml.ScalarNode {
-		yamltree.SetStr(val, next)
-	} else {
-		yamltree.Set(cur, "value", yamltree.Str(next))
-	}
-	p.changed = true
 }

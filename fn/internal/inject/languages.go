@@ -56,7 +56,7 @@ func (l language) image() string { return "dd-lib-" + l.name + "-init" }
 // initName is the name of the init container that copies the library.
 func (l language) initName() string { return "datadog-lib-" + l.name + "-init" }
 
-// languages is the table of the README's "Tracing libraries", in Datadog's injection order.
+// languages is the table of docs/behaviour.md "Tracing libraries", in Datadog's injection order.
 var languages = []language{
 	{name: "java", env: []langVar{{"JAVA_TOOL_OPTIONS",
 		" -javaagent:/datadog-lib/dd-java-agent.jar -XX:OnError=/datadog-lib/java/continuousprofiler/tmp/dd_crash_uploader.sh -XX:ErrorFile=/datadog-lib/java/continuousprofiler/tmp/hs_err_pid_%p.log",

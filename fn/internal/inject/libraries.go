@@ -50,7 +50,7 @@ type annotated struct {
 	order                []string // containers in annotation order
 }
 
-// chooseLibraries applies the README's "Choosing libraries". A template that already has a library init
+// chooseLibraries applies docs/behaviour.md "Choosing libraries". A template that already has a library init
 // container keeps what it has: it was injected before, by this function or by Datadog's webhook.
 func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc) (libraryChoice, error) {
 	anns, err := p.t.Annotations(annotationPrefix)

@@ -10,7 +10,7 @@ import (
 	"inject-datadog/fn/internal/podtemplate"
 )
 
-// injectionMethod is one way of putting tracing libraries into a pod (README "Tracing libraries").
+// injectionMethod is one way of putting tracing libraries into a pod (docs/behaviour.md "Tracing libraries").
 type injectionMethod interface {
 	// name is the method's libraries.method value.
 	name() string

@@ -1,6 +1,8 @@
 // Package inject is the transform: it decides which pod templates are selected and adds to them
-// what Datadog's admission webhook adds to pods (the README's "What it does to a pod template"), editing the YAML tree in place.
+// what Datadog's admission webhook adds to pods (docs/behaviour.md "What it does to a pod template"), editing the YAML tree in place.
 package inject
+
+import "strings"
 
 // Labels and annotations read from pod templates.
 const (
@@ -12,7 +14,7 @@ const (
 	annotationSafeEvict = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes"
 )
 
-// namespaceKubeSystem is never mutated through an unlabelled route (README "Selection").
+// namespaceKubeSystem is never mutated through an unlabelled route (docs/behaviour.md "Selection").
 const namespaceKubeSystem = "kube-system"
 
 // Environment variables of the agent connection and the standard tags.
@@ -36,12 +38,65 @@ const (
 	csiDriver        = "k8s.csi.datadoghq.com"
 )
 
-// injectedInitNames are the init containers the library injection adds, in either method, and
-// that Datadog's webhook adds too: they are never treated as the user's.
-var injectedInitNames = func() map[string]bool {
-	m := map[string]bool{injectorInitName: true}
-	for _, l := range languages {
-		m[l.initName()] = true
+// writes is the table of what a render may write into a pod template (the editor writes
+// nothing else): removal takes out only entries of it (docs/migration.md "Leaving"), and the image list
+// and explanations find the injected init containers by it.
+var writes = struct {
+	// envPrefixes and env are the variables: the agent's, the tags', the libraries' settings
+	// and a target's ddTraceConfigs start with a prefix; the languages' and the injector's are
+	// named.
+	envPrefixes []string
+	env         map[string]bool
+	volumes     map[string]bool
+	// inits are the init containers the library injection adds, in either method, and that
+	// Datadog's webhook adds too: they are never treated as the user's.
+	inits       map[string]bool
+	annotations map[string]bool
+	// specLists are the lists of the spec, containerLists those of a container, and metaMaps the
+	// maps of the template's metadata that a render may create where there were none.
+	specLists, containerLists, metaMaps map[string]bool
+}{
+	envPrefixes: []string{"DD_", "OTEL_"},
+	env: func() map[string]bool {
+		m := map[string]bool{}
+		for _, l := range languages {
+			for _, v := range l.env {
+				m[v.name] = true
+			}
+		}
+		for _, v := range append(append([]langVar{}, injectorVars...), debugVars...) {
+			m[v.name] = true
+		}
+		return m
+	}(),
+	volumes: setOf(volumeSocketDir, volumeDogstatsd, volumeTraceAgent, volumeLibraries, volumeLibrariesEtc),
+	inits: func() map[string]bool {
+		m := setOf(injectorInitName)
+		for _, l := range languages {
+			m[l.initName()] = true
+		}
+		return m
+	}(),
+	annotations:    setOf(annotationSafeEvict, annotationAppliedTarget, annotationInjectionError),
+	specLists:      setOf("volumes", "initContainers"),
+	containerLists: setOf("env", "volumeMounts"),
+	metaMaps:       setOf("metadata", "metadata.annotations"),
+}
+
+// writesEnv reports a variable a render may write.
+func writesEnv(name string) bool {
+	for _, p := range writes.envPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return writes.env[name]
+}
+
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
 	}
 	return m
-}()
+}

@@ -9,7 +9,7 @@ import (
 
 // namespaceLabels collects the labels of the bundle's v1 Namespaces (inside Lists too), then lays
 // the config's namespaceLabels over them: the config replaces the labels of a namespace it names
-// (README "Single Step targets").
+// (docs/single-step-targets.md "Single Step targets").
 func namespaceLabels(items []*krm.Object, configured map[string]map[string]string) map[string]map[string]string {
 	labels := map[string]map[string]string{}
 	var walk func([]*krm.Object)

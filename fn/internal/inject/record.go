@@ -9,11 +9,12 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"inject-datadog/fn/internal/podtemplate"
 	"inject-datadog/fn/internal/yamltree"
 )
 
 // AnnotationRecord is where a render notes, on the pod template, what it added: so that
-// `mode: remove` takes out exactly that, and nothing the user wrote (README "Leaving").
+// `mode: remove` takes out exactly that, and nothing the user wrote (docs/migration.md "Leaving").
 const AnnotationRecord = "inject-datadog.fn.kpt.dev/injected"
 
 // record is what renders added to one pod template. Added list entries are noted as
@@ -29,10 +30,6 @@ type record struct {
 	// nothing, "=null" (or "=null:~", the null as written when not empty) or "=[]" (an empty
 	// flow list or map).
 	Created []string `json:"created,omitempty"`
-	// Shares are the anchors whose aliases renders made copies of, and MergedKeys the keys a map
-	// took as its own from its merge key (JSON pointers): removal shares them again.
-	Shares     []shareRecord `json:"shares,omitempty"`
-	MergedKeys []string      `json:"mergedKeys,omitempty"`
 }
 
 type containerRecord struct {
@@ -62,8 +59,8 @@ const (
 )
 
 // readRecord reads the template's record; nil when it has none.
-func (p *pod) readRecord() (*record, error) {
-	v, err := p.t.Annotation(AnnotationRecord)
+func readRecord(t *podtemplate.Template) (*record, error) {
+	v, err := t.Annotation(AnnotationRecord)
 	if err != nil || !v.Found {
 		return nil, err
 	}
@@ -163,49 +160,4 @@ func priorState(path string, n *yaml.Node, kind yaml.Kind) string {
 		return path + "=[]"
 	}
 	return ""
-}
-
-// seq is the list under key in m, created when absent or null (appended after the keys the user
-// wrote), noting in the record what it found. An empty flow list becomes a block list: it has
-// no style worth keeping, and a flow list of env vars is unreadable; removal restores it.
-// c is the container that owns m, nil for the pod's spec.
-func (p *pod) seq(c *container, m *yaml.Node, key string) *yaml.Node {
-	s := yamltree.Get(m, key)
-	note := priorState(key, s, yaml.SequenceNode)
-	if s == nil || s.Kind != yaml.SequenceNode {
-		s = yamltree.Seq()
-		yamltree.Set(m, key, s)
-	}
-	if len(s.Content) == 0 {
-		s.Style &^= yaml.FlowStyle
-	}
-	if note != "" {
-		if c == nil {
-			p.rec.Created = addOnce(p.rec.Created, "spec."+note)
-		} else {
-			cr := p.rec.container(c)
-			cr.Created = addOnce(cr.Created, note)
-		}
-	}
-	return s
-}
-
-// recordMerge notes a value of the user's that a render changed; a later render that changes it
-// again keeps the first value as the one to restore.
-func (p *pod) recordMerge(c *container, name, from, to string, style yaml.Style, prior string) {
-	cr := p.rec.container(c)
-	for i := range cr.Merged {
-		if cr.Merged[i].Name == name {
-			cr.Merged[i].To = to
-			return
-		}
-	}
-	quote := ""
-	switch {
-	case style&yaml.DoubleQuotedStyle != 0:
-		quote = "\""
-	case style&yaml.SingleQuotedStyle != 0:
-		quote = "'"
-	}
-	cr.Merged = append(cr.Merged, mergeRecord{Name: name, From: from, To: to, Quote: quote, Prior: prior})
 }

@@ -13,9 +13,11 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// Removal (`mode: remove`, README "Leaving") takes out of a pod template what the record says
+// Removal (`mode: remove`, docs/migration.md "Leaving") takes out of a pod template what the record says
 // renders added, and nothing the user wrote. An entry edited by hand since (its data no longer
 // matches the record's digest) is kept, with a warning naming its field; the rest is removed.
+// An alias a render turned into a copy stays a copy: anchored input comes back as the same data,
+// not the same text (kustomize expands aliases before any function runs anyway).
 
 // removeTemplate undoes the renders of one template; it reports whether it changed anything and
 // whether the template carries injected parts without a record.
@@ -31,7 +33,7 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 	if p == nil {
 		return false, false
 	}
-	rec, err := p.readRecord()
+	rec, err := readRecord(t)
 	if err != nil {
 		report(rs, o, err)
 		return false, false
@@ -44,6 +46,9 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		}
 		return false, false
 	}
+	dropForeign(p, rec, func(what string) {
+		warn(recorded.Field, "ignored: the record names %s, which inject-datadog never writes", what)
+	})
 	for _, cr := range rec.Containers {
 		c := p.findContainer(cr.Name, cr.Init)
 		if c == nil {
@@ -67,13 +72,70 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		}
 	}
 	tr.restoreAnnotations(p, rec)
-	tr.queueShares(o, rec)
 	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
 		if key := rec.Created[i]; !strings.HasPrefix(key, "spec.") {
 			restorePrior(t.Node, key, yaml.MappingNode)
 		}
 	}
 	return true, false
+}
+
+// dropForeign takes out of the record, each with a warning, the entries that name what a render
+// never writes (the table of names.go): a copied, edited or forged record never removes or
+// rewrites what the user wrote.
+func dropForeign(p *pod, rec *record, ignored func(what string)) {
+	// keep filters entries of a kind; a note of a list created is "key=what was there".
+	keep := func(list []string, kind, in string, ours func(key string) bool) []string {
+		return slices.DeleteFunc(list, func(e string) bool {
+			key := entryKey(e)
+			if kind == "key" {
+				key, _, _ = strings.Cut(key, "=")
+			}
+			foreign := !ours(key)
+			if foreign {
+				ignored(fmt.Sprintf("%s %q%s", kind, key, in))
+			}
+			return foreign
+		})
+	}
+	for i := range rec.Containers {
+		cr := &rec.Containers[i]
+		in := " in container " + cr.Name
+		cr.Env = keep(cr.Env, "variable", in, writesEnv)
+		cr.Merged = slices.DeleteFunc(cr.Merged, func(m mergeRecord) bool {
+			foreign := !writesEnv(m.Name)
+			if foreign {
+				ignored(fmt.Sprintf("variable %q%s", m.Name, in))
+			}
+			return foreign
+		})
+		// A mount is noted by its path: it is ours when the mount there is of a volume of ours.
+		c := p.findContainer(cr.Name, cr.Init)
+		cr.Mounts = keep(cr.Mounts, "mount", in, func(path string) bool {
+			if c == nil {
+				return true // gone, and nothing to remove
+			}
+			for _, m := range yamltree.Items(yamltree.Get(c.node, "volumeMounts")) {
+				if mp, n := yamltree.Get(m, "mountPath"), yamltree.Get(m, "name"); mp != nil && mp.Value == path && n != nil {
+					return writes.volumes[n.Value]
+				}
+			}
+			return true
+		})
+		cr.Created = keep(cr.Created, "key", in, func(k string) bool { return writes.containerLists[k] })
+	}
+	rec.Volumes = keep(rec.Volumes, "volume", "", func(k string) bool { return writes.volumes[k] })
+	rec.Init = keep(rec.Init, "init container", "", func(k string) bool { return writes.inits[k] })
+	rec.Created = keep(rec.Created, "key", "", func(k string) bool {
+		list, spec := strings.CutPrefix(k, "spec.")
+		return (spec && writes.specLists[list]) || (!spec && writes.metaMaps[k])
+	})
+	for _, key := range sortedKeys(rec.Annotations) {
+		if !writes.annotations[key] {
+			ignored(fmt.Sprintf("annotation %q", key))
+			delete(rec.Annotations, key)
+		}
+	}
 }
 
 // findContainer is the user's container of that name in that list.

@@ -30,7 +30,7 @@ var minimums = map[resourceName]resource.Quantity{
 
 var resourceNames = []resourceName{resourceCPU, resourceMemory}
 
-// initResources decides the injected init containers' resources (README "Tracing libraries"): the configured
+// initResources decides the injected init containers' resources (docs/behaviour.md "Tracing libraries"): the configured
 // quantity as request and limit, else Datadog's formula over the template before injection. It
 // returns the resources node (nil when nothing applies) or, when a computed limit is below
 // Datadog's minimum, the injection-error message.

@@ -2,7 +2,7 @@ package inject
 
 import "slices"
 
-// role is what a container of a selected pod is to the injection; the README's "The env block"
+// role is what a container of a selected pod is to the injection; docs/behaviour.md "The env block"
 // says what each role gets.
 type role int
 
@@ -24,7 +24,7 @@ const (
 // roleOf gives a container its role from its name and the list it is in.
 func (tr *Transformer) roleOf(name string, init bool) role {
 	switch {
-	case init && injectedInitNames[name]:
+	case init && writes.inits[name]:
 		return injectedInitContainer
 	case slices.Contains(tr.cfg.Libraries.ExcludeContainers, name):
 		return excludedContainer

@@ -19,7 +19,7 @@ const (
 	bySingleStep
 )
 
-// selectTemplate applies the README's "Selection". It returns the route and, for the
+// selectTemplate applies docs/behaviour.md "Selection". It returns the route and, for the
 // explanation, why. warn receives an ignored label value.
 func (tr *Transformer) selectTemplate(t *podtemplate.Template, warn func(field, format string, args ...any)) (route, string, error) {
 	v, err := t.Label(labelEnabled)

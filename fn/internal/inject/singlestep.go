@@ -7,8 +7,7 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// What Single Step adds when a target or libraries.inject chose the libraries (README "Single
-// Step targets"): the target's ddTraceConfigs and its JSON, the service name, the basic config.
+// What Single Step adds when a target or libraries.inject chose the libraries (docs/single-step-targets.md): the target's ddTraceConfigs and its JSON, the service name, the basic config.
 const (
 	envAppliedTarget        = "DD_INSTRUMENTATION_APPLIED_TARGET"
 	envServiceSource        = "DD_SERVICE_K8S_ENV_SOURCE"

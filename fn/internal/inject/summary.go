@@ -7,7 +7,7 @@ import (
 
 // Summary describes the pod templates of the output, for the one info result that ends the run.
 // It counts what the output holds, not what the run changed, so that a render of an already
-// rendered bundle reports the same (kpt keeps the results in the Kptfile: README "Results and errors").
+// rendered bundle reports the same (kpt keeps the results in the Kptfile: docs/configuration.md "Results and errors").
 type Summary struct {
 	Templates, Instrumented, NotSelected, Failed int
 	// NoTemplate counts the workloads whose template path is absent (a Rollout with workloadRef).

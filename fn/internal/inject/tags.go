@@ -14,11 +14,11 @@ var standardTags = []struct {
 	{envEnv, labelTagEnv, func(tr *Transformer) string { return tr.cfg.Tags.Env }},
 }
 
-// tagsEnv is the standard tags' part of the env block (README "Standard tags"): each variable on its own from
+// tagsEnv is the standard tags' part of the env block (docs/behaviour.md "Standard tags"): each variable on its own from
 // the template's label, else the workload's, else the config; an empty value is not injected.
 //
 // service, when given, is Single Step's DD_SERVICE: it takes the DD_SERVICE slot where no label
-// nor tags.service gives one (README "Single Step targets").
+// nor tags.service gives one (docs/single-step-targets.md "Single Step targets").
 func (tr *Transformer) tagsEnv(t *podtemplate.Template, service *envVar) (block []envVar, usedService bool, err error) {
 	for _, tag := range standardTags {
 		if !tr.cfg.Tags.Enabled {

@@ -10,7 +10,7 @@ import (
 )
 
 // singleStepNamespace reports whether Single Step (targets, libraries.inject) may choose the
-// libraries of a template in namespace ns (README "Single Step targets"): never in the disabled
+// libraries of a template in namespace ns (docs/single-step-targets.md "Single Step targets"): never in the disabled
 // namespaces, nor in kube-system or the agent's unless enabledNamespaces lists them, and with
 // enabledNamespaces set, only there.
 func (tr *Transformer) singleStepNamespace(ns string) bool {

@@ -9,7 +9,6 @@ import (
 	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/krm"
 	"inject-datadog/fn/internal/podtemplate"
-	"inject-datadog/fn/internal/yamltree"
 )
 
 // Transformer mutates the pod templates of a ResourceList's items for one configuration.
@@ -22,8 +21,6 @@ type Transformer struct {
 	// mu guards summary: Object may run on several items at once.
 	mu      sync.Mutex
 	summary Summary
-	// pending is the sharing removed templates recorded, per document, until Reshare.
-	pending map[*yamltree.Tree][]pendingShares
 }
 
 // warnFunc reports a warning about a field of the resource at hand.
@@ -48,24 +45,6 @@ const (
 	failed
 )
 
-// Run mutates the selected pod templates of items in place and returns the results, which items
-// it changed, and the summary. Local-config objects (the Kptfile) and kinds without a pod
-// template pass untouched.
-func (tr *Transformer) Run(items []*krm.Object) (krm.Results, []bool, Summary) {
-	tr.SetNamespaces(items)
-	var rs krm.Results
-	changed := make([]bool, len(items))
-	for i, o := range items {
-		r, ch := tr.Object(o)
-		rs, changed[i] = append(rs, r...), ch
-	}
-	if len(items) > 0 {
-		r, _ := tr.Reshare(items[0].Tree)
-		rs = append(rs, r...)
-	}
-	return rs, changed, tr.Summary()
-}
-
 // SetNamespaces gives the transformer the bundle's Namespace objects (others are ignored): their
 // labels make a namespace restricted and match targets' namespace selectors. It must come before
 // Object, for callers that stream the items.
@@ -83,7 +62,7 @@ func (tr *Transformer) Summary() Summary {
 }
 
 // Object mutates the pod template of one item in place, if it has one, and the templates of a
-// List's items (kustomize expands Lists before a function runs, kpt does not: README "Lists").
+// List's items (kustomize expands Lists before a function runs, kpt does not: docs/yaml-fidelity.md "Lists").
 // It returns the results and whether it changed the item. It may run on several items at once:
 // the items are independent, and the summary only adds up.
 func (tr *Transformer) Object(o *krm.Object) (krm.Results, bool) {
@@ -205,15 +184,13 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 	if target != nil {
 		tr.count(func(n *Summary) { n.Targets[target.Name]++ })
 	}
-	return instrumented, p.languages(), p.changed
+	return instrumented, p.languages(), p.edit.changed
 }
 
 // mutate adds to a checked pod the env block, the agent volumes and the libraries.
 func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
-	if r, err := p.readRecord(); err != nil {
+	if err := p.edit.start(); err != nil {
 		return nil, err
-	} else if r != nil {
-		p.rec = *r
 	}
 	lp, err := tr.planLibraries(p, warn)
 	if err != nil {
@@ -255,15 +232,11 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 	if len(lp.libs) > 0 {
 		added = append(added, lp.inject(lp.init)...)
 		// A skip reported by an earlier render no longer holds.
-		if v, err := p.t.Annotation(annotationInjectionError); err != nil {
+		if err := p.edit.removeAnnotation(annotationInjectionError); err != nil {
 			return nil, err
-		} else if v.Found {
-			p.recordAnnotation(annotationInjectionError, v.Text, true)
-			p.t.RemoveAnnotation(annotationInjectionError)
-			p.changed = true
 		}
 		if lp.target != nil {
-			if err := p.setAnnotation(annotationAppliedTarget, lp.target.JSON()); err != nil {
+			if err := p.edit.setAnnotation(annotationAppliedTarget, lp.target.JSON()); err != nil {
 				return nil, err
 			}
 		}
@@ -271,19 +244,7 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 	if err := p.markSafeToEvict(added); err != nil {
 		return nil, err
 	}
-	if p.changed {
-		// The record goes last, noting the maps it may create itself.
-		p.recordAnnotation(AnnotationRecord, "", false)
-		delete(p.rec.Annotations, AnnotationRecord)
-		if len(p.rec.Annotations) == 0 {
-			p.rec.Annotations = nil
-		}
-		p.recordShares()
-		if err := p.t.SetAnnotation(AnnotationRecord, p.rec.json()); err != nil {
-			return nil, err
-		}
-	}
-	return lp.target, nil
+	return lp.target, p.edit.finish()
 }
 
 // libraryPlan is what a template's libraries take, worked out before anything is edited.
@@ -291,7 +252,7 @@ type libraryPlan struct {
 	libs []library
 	// target is the Single Step target that chose the libraries, nil when none did.
 	target *config.Target
-	// The library's parts of the env block (README "The env block").
+	// The library's parts of the env block (docs/behaviour.md "The env block").
 	install, traceConfigs, singleStep, basicConfig, libConfig, switches []envVar
 	// service is Single Step's DD_SERVICE, for the tags' slot, and serviceSource says where it
 	// came from; nil when the rule gives none.
@@ -331,7 +292,7 @@ func (tr *Transformer) planLibraries(p *pod, warn warnFunc) (libraryPlan, error)
 	if tooLow != "" {
 		p.skipped = tooLow
 		warn(p.t.Field("spec"), "no library injected: %s", tooLow)
-		return libraryPlan{target: choice.target}, p.setAnnotation(annotationInjectionError, tooLow)
+		return libraryPlan{target: choice.target}, p.edit.setAnnotation(annotationInjectionError, tooLow)
 	}
 	lp := libraryPlan{
 		libs:         choice.libs,

@@ -3,7 +3,6 @@ package krm
 import (
 	"bytes"
 	"errors"
-	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -12,38 +11,50 @@ import (
 
 // Reencode reads in whole, as one ResourceList, writes it again in the plain shape, and cuts
 // that: the one way in for a ResourceList that SplitResourceList refuses (a hand-written one in
-// another layout, a flow list of items, items that share anchors). An alias whose anchor is
+// flow style, items that share anchors, other line breaks). An alias whose anchor is
 // outside its item becomes a copy of what it names, as kustomize expands every alias before a
 // function sees it (docs/yaml-fidelity.md "YAML anchors and aliases"), so that each item reads
 // on its own. An error means the input is not a ResourceList, and is reported as such.
 func Reencode(in []byte) (*Split, error) {
-	root, _, err := parseRoot(in)
+	rl, err := Read(in)
 	if err != nil {
 		return nil, err
 	}
-	items := yamltree.Get(root, "items")
-	switch {
-	case items == nil || items.ShortTag() == yaml.NodeTagNull:
-	case items.Kind != yaml.SequenceNode:
-		return nil, fmt.Errorf("items must be a list, found %s", yamltree.KindName(items))
-	default:
+	root := rl.root
+	root.Style &^= yaml.FlowStyle
+	if items := yamltree.Get(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
 		items.Style &^= yaml.FlowStyle
 		budget := maxExpansion(in)
 		for i, it := range items.Content {
 			if items.Content[i], err = expandOutside(it, &budget); err != nil {
 				return nil, err
 			}
+			items.Content[i].Style &^= yaml.FlowStyle
 		}
 	}
-	var text bytes.Buffer
-	if err := (&ResourceList{root: root}).Write(&text, nil); err != nil {
-		return nil, err
+	// go-yaml writes a flow map with a comment inside so that its "}" lands at column 0; written
+	// in block style, every line of an item is indented under its dash.
+	for _, block := range []bool{false, true} {
+		if block {
+			blockStyle(root)
+		}
+		var text bytes.Buffer
+		if err := (&ResourceList{root: root}).Write(&text, nil); err != nil {
+			return nil, err
+		}
+		if s, ok := SplitResourceList(text.Bytes()); ok {
+			return s, nil
+		}
 	}
-	s, ok := SplitResourceList(text.Bytes())
-	if !ok {
-		return nil, errors.New("the ResourceList cannot be cut into its items, even written again by go-yaml: its items must be maps of plain YAML")
+	return nil, errors.New("the ResourceList cannot be cut into its items, even written again by go-yaml: its items must be maps of plain YAML")
+}
+
+// blockStyle clears the flow style of every node under n.
+func blockStyle(n *yaml.Node) {
+	n.Style &^= yaml.FlowStyle
+	for _, c := range n.Content {
+		blockStyle(c)
 	}
-	return s, nil
 }
 
 // maxExpansion bounds the nodes that expanding aliases may create: aliases of aliases grow as a

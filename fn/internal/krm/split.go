@@ -38,9 +38,26 @@ type Split struct {
 	placeholder bool
 }
 
-// itemRange is an item's byte range: from start, the blank lines and column-0 comments that head
-// it; from body, its own lines, the first marked "- ".
-type itemRange struct{ start, body, end int }
+// itemRange is an item's byte range: from start, the blank lines and comments that head it; from
+// body, its own lines, the first marked "- ". content is the column of its content.
+type itemRange struct{ start, body, end, content int }
+
+// itemContent is the column where the content of the item that line starts begins: after the
+// dash and the spaces that follow it, or two columns after the dash when the content starts on
+// the next line ("- # c", "-" alone). ok is false for text that would mean something else on its
+// own.
+func itemContent(l []byte) (int, bool) {
+	t := bytes.TrimLeft(l, " ")
+	ind := len(l) - len(t)
+	rest := bytes.TrimLeft(t[1:], " ")
+	switch {
+	case len(rest) == 0 || rest[0] == '\n' || rest[0] == '#':
+		return ind + 2, true
+	case rest[0] == '\t' || rest[0] == '\r' || marksDocument(rest):
+		return 0, false
+	}
+	return len(l) - len(rest), true
+}
 
 // lineAt returns the line that starts at offset i, "\n" included.
 func lineAt(in []byte, i int) []byte {
@@ -74,38 +91,50 @@ func SplitResourceList(in []byte) (*Split, bool) {
 		return splitWithoutItems(in)
 	}
 	// The items run from the line after "items:" to the next line at column 0 that is neither an
-	// item nor a comment. Blank lines and column-0 comments head the item that follows them.
+	// item nor a comment. Each item starts at the list's dash column (that of the first item)
+	// with "-", then its content at a column of its own (usually two further), which every
+	// other line of the item keeps. Blank lines and comments left of an item's content head the
+	// item that follows them.
 	s := &Split{in: in, placeholder: true}
-	end, heading := itemsEnd, -1
+	dash, content := -1, -1 // the list's dash column, the current item's content column
+	end, heading, indentedHeading := itemsEnd, -1, false
 	for end < len(in) {
 		l := lineAt(in, end)
-		blank := len(bytes.TrimSpace(l)) == 0
+		t := bytes.TrimLeft(l, " ")
+		ind := len(l) - len(t)
 		switch {
-		case bytes.HasPrefix(l, []byte("- ")) || bytes.Equal(bytes.TrimRight(l, "\n"), []byte("-")):
-			if len(l) > 2 && (l[2] == ' ' || l[2] == '\t' || l[2] == '\r' || marksDocument(l[2:])) {
-				return nil, false // the item's content must start right after "- "
+		case len(bytes.TrimSpace(l)) == 0:
+			if heading < 0 && len(s.items) > 0 {
+				s.items[len(s.items)-1].end = end + len(l)
+			} else if heading < 0 {
+				heading = end
+			}
+		case t[0] == '#' && (content < 0 || ind < content):
+			if heading < 0 {
+				heading, indentedHeading = end, false
+			}
+			indentedHeading = indentedHeading || ind > 0
+		case t[0] == '-' && (len(t) == 1 || t[1] == ' ' || t[1] == '\n') && (ind == dash || dash < 0 && ind <= 2):
+			c, ok := itemContent(l)
+			if !ok {
+				return nil, false
 			}
 			start := end
 			if heading >= 0 {
 				start, heading = heading, -1
 			}
-			s.items = append(s.items, itemRange{start, end, end + len(l)})
-		case heading >= 0 && (blank || l[0] == '#'):
-		case l[0] == '#' || blank && len(s.items) == 0:
-			heading = end
-		case blank || bytes.HasPrefix(l, []byte("  ")):
-			if len(s.items) == 0 || marksDocument(l[min(2, len(l)):]) {
-				return nil, false
+			dash, content = ind, c
+			s.items = append(s.items, itemRange{start: start, body: end, end: end + len(l), content: c})
+		case content >= 0 && ind >= content:
+			if marksDocument(l[content:]) || heading >= 0 && indentedHeading {
+				return nil, false // text that means something else on its own; a comment left of its item
 			}
-			if heading >= 0 {
-				// A column-0 comment inside an item's lines is the item's.
-				heading = -1
-			}
+			heading = -1 // a comment at column 0 inside an item's lines is the item's
 			s.items[len(s.items)-1].end = end + len(l)
-		case l[0] == ' ' || l[0] == '\t' || l[0] == '-':
-			return nil, false // wide indentation, another sequence
-		default:
+		case ind == 0 && t[0] != '-':
 			goto done
+		default:
+			return nil, false // a line left of its item's content, another sequence
 		}
 		end += len(l)
 	}
@@ -170,29 +199,32 @@ func marksDocument(l []byte) bool {
 // Len is the number of items.
 func (s *Split) Len() int { return len(s.items) }
 
-// ItemText is item i as a standalone YAML document: its own lines without the "- " and the two
-// columns of indentation under it.
+// ItemText is item i as a standalone YAML document: its own lines without the columns left of
+// its content (the dash, on the first line).
 func (s *Split) ItemText(i int, buf *bytes.Buffer) []byte {
 	buf.Reset()
-	text := s.in[s.items[i].body:s.items[i].end]
+	it := s.items[i]
+	text := s.in[it.body:it.end]
 	for j := 0; j < len(text); {
 		l := lineAt(text, j)
 		switch {
-		case len(l) >= 2 && (l[0] == '-' || l[0] == ' ') && l[1] == ' ':
-			buf.Write(l[2:])
+		case j == 0 && len(l) > it.content:
+			buf.Write(l[it.content:])
 		case j == 0:
-			buf.Write(l[1:]) // "-" alone: a null item
+			buf.WriteByte('\n') // "-" alone: a null item
+		case len(l) > it.content && len(bytes.TrimLeft(l[:it.content], " ")) == 0:
+			buf.Write(l[it.content:])
 		default:
-			buf.Write(l) // a blank line with less than two spaces, a comment at column 0
+			buf.Write(l) // a blank line shorter than the indentation, a comment at column 0
 		}
 		j += len(l)
 	}
 	return buf.Bytes()
 }
 
-// ReadItem parses one item's text. It refuses what the whole-document path must handle: a parse
-// error (an alias whose anchor is in another item is one), an item that is not a mapping. An
-// empty document (only comments, in a stream) is no object and no error.
+// ReadItem parses one item's text. It refuses a parse error (an alias whose anchor is in another
+// item is one; ReadsAlone then says to read the ResourceList whole) and an item that is not a
+// mapping. An empty document (only comments, in a stream) is no object and no error.
 //
 // Trailing text after the item ("- {}0") is refused too: yaml.Unmarshal would read the first
 // document and drop the rest, where the whole ResourceList would not parse.
@@ -229,8 +261,9 @@ func (s *Split) File(int) *fn.File { return nil }
 // WriteItem writes it, keeping the item's own lines where the change leaves them; tmp and text
 // are scratch space.
 func (s *Split) Encode(i int, doc *yaml.Node, out, tmp, text *bytes.Buffer) error {
-	out.Write(s.in[s.items[i].start:s.items[i].body])
-	return WriteItem(doc, s.ItemText(i, text), out, tmp)
+	it := s.items[i]
+	out.Write(s.in[it.start:it.body])
+	return WriteItem(doc, s.ItemText(i, text), out, tmp, s.in[it.body:it.body+it.content])
 }
 
 // ItemWriter collects the written items in order. It keeps the text in chunks, so that a large
@@ -254,25 +287,25 @@ func (w *ItemWriter) Append(b []byte) {
 	}
 }
 
-var dash, indent = []byte("- "), []byte("  ")
-
-// WriteItem writes one changed item (its document node) into out as the whole-document encoder
-// would write it inside "items:": as a document of its own, shifted right and marked with "- ".
-// ours is the item's text as read (ItemText), whose lines restyle keeps where the change leaves
-// them; nil writes go-yaml's layout. tmp is scratch space.
-func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer) error {
-	tmp.Reset()
-	if err := restyle.Encode(doc, tmp, restyle.Wide(ours)); err != nil {
+// WriteItem writes one changed item (its document node) into out as an item of the list under
+// "items:": its first line after first (the dash and the spaces up to its content, "- " as
+// kustomize writes it), the others indented as deep. ours is the item's text as read (ItemText),
+// whose lines restyle keeps where the change leaves them; nil writes go-yaml's layout. tmp is
+// scratch space.
+func WriteItem(doc *yaml.Node, ours []byte, out, tmp *bytes.Buffer, first []byte) error {
+	text, err := restyle.Write(ours, doc, tmp)
+	if err != nil {
 		return fmt.Errorf("writing an item: %w", err)
 	}
-	text := restyle.Text(ours, tmp.Bytes(), doc)
 	for i := 0; i < len(text); {
 		l := lineAt(text, i)
 		switch {
 		case i == 0:
-			out.Write(dash)
+			out.Write(first)
 		case len(l) > 1:
-			out.Write(indent)
+			for range first {
+				out.WriteByte(' ')
+			}
 		}
 		out.Write(l)
 		i += len(l)

@@ -74,11 +74,11 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 			ours = nil
 		}
 	}
-	tmp.Reset()
-	if err := restyle.Encode(doc, tmp, restyle.Wide(ours)); err != nil {
+	text, err := restyle.Write(ours, doc, tmp)
+	if err != nil {
 		return err
 	}
-	out.Write(restyle.Text(ours, tmp.Bytes(), doc))
+	out.Write(text)
 	// The input's last line had no line break: neither has the output's. Not after a comment:
 	// go-yaml may write that comment elsewhere, and read it as another node's without the break.
 	if b := out.Bytes(); len(raw) > 0 && raw[len(raw)-1] != '\n' && !endsWithComment(raw) && len(b) > 0 && b[len(b)-1] == '\n' {
@@ -86,9 +86,6 @@ func (s *Stream) Encode(i int, doc *yaml.Node, out, tmp, _ *bytes.Buffer) error 
 	}
 	return nil
 }
-
-// EncodesAlone is true: every document stands on its own.
-func (s *Stream) EncodesAlone(int) bool { return true }
 
 // File names document i of standard input, for results about an object without file annotations.
 func (s *Stream) File(i int) *fn.File { return &fn.File{Path: "stdin", Index: i} }

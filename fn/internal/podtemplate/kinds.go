@@ -27,7 +27,7 @@ type kindPath struct {
 
 var specTemplate = []string{"spec", "template"}
 
-// builtin are the kinds of the README's "Pod templates" table, in the versions the API server
+// builtin are the kinds of docs/behaviour.md "Pod templates" table, in the versions the API server
 // serves today.
 var builtin = []kindPath{
 	{group: groupCore, version: "v1", kind: "Pod"},

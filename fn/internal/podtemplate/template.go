@@ -57,7 +57,7 @@ func (k *Kinds) Find(o *krm.Object) (t *Template, absent bool, err error) {
 }
 
 // Own makes the template's own copy of every aliased node on the way to it, so that edits to
-// the template never reach another user of an anchor (README "YAML anchors and aliases").
+// the template never reach another user of an anchor (docs/yaml-fidelity.md "YAML anchors and aliases").
 func (t *Template) Own(tree *yamltree.Tree) {
 	n := t.Object.Node
 	for _, key := range t.path {
@@ -135,7 +135,7 @@ type Value struct {
 	Field string
 }
 
-// Label reads a label from the template, else from the enclosing objects (README "Selection": a user who
+// Label reads a label from the template, else from the enclosing objects (docs/behaviour.md "Selection": a user who
 // labels the Deployment means the same as one who labels its pods).
 func (t *Template) Label(key string) (Value, error) {
 	v, err := read(yamltree.Get(t.Node, "metadata"), "labels", key, t.Field("metadata"))
@@ -253,7 +253,7 @@ func (t *Template) SetAnnotation(key, value string) error {
 			return &FieldError{t.Field("metadata"), "must be a map, found " + yamltree.KindName(meta)}
 		}
 		meta = yamltree.Map()
-		yamltree.Set(t.Node, "metadata", meta)
+		yamltree.SetBefore(t.Node, "metadata", meta, "spec")
 	}
 	if len(meta.Content) == 0 {
 		meta.Style &^= yaml.FlowStyle

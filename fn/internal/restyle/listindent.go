@@ -11,7 +11,7 @@ import (
 // Some manifests indent some lists under their key and not others (Knative writes `containers:`
 // then `- name:`, and `env:` then `  - name:`). go-yaml writes every list one way, so the lines of
 // the other lists differ from the user's and the line merge cannot keep them. For such items,
-// restyle has go-yaml's text re-indented list by list, each as the user wrote it (README
+// restyle has go-yaml's text re-indented list by list, each as the user wrote it (docs/yaml-fidelity.md
 // "Untouched items keep their bytes").
 
 // listStyles reports whether doc, as read from the user's text, holds block lists of both
@@ -51,7 +51,7 @@ func isBlockList(n *yaml.Node) bool {
 // told apart list by list; the caller then keeps go-yaml's one layout.
 func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 	var buf bytes.Buffer
-	if Encode(doc, &buf, false) != nil {
+	if Encode(doc, &buf, Style{Indent: 2}) != nil {
 		return nil, false
 	}
 	text := buf.Bytes()

@@ -11,8 +11,8 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// A changed item keeps the user's lines where the change does not touch them (README "Untouched
-// items keep their bytes"): render output is reviewed as a diff, and removal, itself a change,
+// A changed item keeps the user's lines where the change does not touch them (docs/yaml-fidelity.md
+// "Untouched items keep their bytes"): render output is reviewed as a diff, and removal, itself a change,
 // gives the user's bytes back only if render kept them. go-yaml writes a whole document in its
 // own layout, so its text for the changed item (theirs) is merged, line by line, with the user's
 // text (ours), against go-yaml's text for the item as read (base): what differs between base and
@@ -44,13 +44,14 @@ func Text(ours, theirs []byte, changed *yaml.Node) []byte {
 	if err != nil || doc == nil {
 		return theirs
 	}
-	if wide, compact := listStyles(doc); wide && compact && changed != nil {
+	style := StyleOf(ours)
+	if wide, compact := listStyles(doc); wide && compact && changed != nil && style.Indent == 2 {
 		if text, ok := restyleListByList(ours, theirs, doc, changed); ok {
 			return text
 		}
 	}
 	var base bytes.Buffer
-	if Encode(doc, &base, Wide(ours)) != nil || bytes.Equal(base.Bytes(), ours) {
+	if Encode(doc, &base, style) != nil || bytes.Equal(base.Bytes(), ours) {
 		return theirs
 	}
 	merged, ok := merge3(base.Bytes(), ours, theirs)
@@ -65,7 +66,7 @@ func Text(ours, theirs []byte, changed *yaml.Node) []byte {
 // is not certain, the changed item's re-indented text is used if it reads as the changed data.
 // ok is false when neither holds.
 func restyleListByList(ours, theirs []byte, doc, changed *yaml.Node) ([]byte, bool) {
-	wide := Wide(ours)
+	wide := StyleOf(ours).Wide
 	base, ok := encodeListByList(doc, wide)
 	if !ok {
 		return nil, false
@@ -78,29 +79,6 @@ func restyleListByList(ours, theirs []byte, doc, changed *yaml.Node) ([]byte, bo
 		return merged, true
 	}
 	return relaid, true
-}
-
-// Encode writes doc the one way every changed item is written: merge keys as "<<:", as
-// people write them, and kyaml's encoder settings, as kustomize writes; lists indented under
-// their key when wide is set (Wide), so that the user's lines and go-yaml's agree.
-func Encode(doc *yaml.Node, w *bytes.Buffer, wide bool) error {
-	yamltree.PlainMergeKeys(doc)
-	style := yaml.CompactSequenceStyle
-	if wide {
-		style = yaml.WideSequenceStyle
-	}
-	enc := yaml.NewEncoderWithOptions(w, &yaml.EncoderOptions{SeqIndent: style})
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	return enc.Close()
-}
-
-// Wide reports text whose lists are indented under their key ("key:\n  - a", as Helm charts
-// and many hand-written manifests are), where go-yaml would write them level with the key
-// ("key:\n- a"): kyaml's rule, which reads the first list that follows a key.
-func Wide(text []byte) bool {
-	return yaml.DeriveSeqIndentStyle(string(text)) == string(yaml.WideSequenceStyle)
 }
 
 // linesWithin reports whether every line of a is a line of b, in order: the change only added

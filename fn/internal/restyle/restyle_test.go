@@ -292,7 +292,7 @@ func TestRestyleVerifiesTheMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	var base bytes.Buffer
-	if err := Encode(doc, &base, false); err != nil {
+	if err := Encode(doc, &base, Style{Indent: 2}); err != nil {
 		t.Fatal(err)
 	}
 	merged, ok := merge3(base.Bytes(), ours, theirs)
@@ -393,7 +393,7 @@ func FuzzRestyle(f *testing.F) {
 			{Kind: yaml.ScalarNode, Value: "a"}, {Kind: yaml.ScalarNode, Value: "b"}}}}
 		m.Content = append(m.Content[:pos], append(added, m.Content[pos:]...)...)
 		var theirs bytes.Buffer
-		if Encode(doc, &theirs, Wide(ours)) != nil {
+		if Encode(doc, &theirs, StyleOf(ours)) != nil {
 			return
 		}
 		merged := Text(ours, theirs.Bytes(), doc) // as items are written: the changed document at hand
@@ -415,7 +415,7 @@ func FuzzRestyle(f *testing.F) {
 			t.Fatalf("the added key is gone")
 		}
 		var removed bytes.Buffer
-		if err := Encode(doc, &removed, Wide(merged)); err != nil {
+		if err := Encode(doc, &removed, StyleOf(merged)); err != nil {
 			t.Fatal(err)
 		}
 		back := Text(merged, removed.Bytes(), doc)
@@ -504,7 +504,7 @@ func TestRestyleListByList(t *testing.T) {
 		{Kind: yaml.ScalarNode, Value: "value"}, {Kind: yaml.ScalarNode, Value: "x"}}}
 	env.Content = append([]*yaml.Node{added}, env.Content...)
 	var theirs bytes.Buffer
-	if err := Encode(doc, &theirs, Wide([]byte(ours))); err != nil {
+	if err := Encode(doc, &theirs, StyleOf([]byte(ours))); err != nil {
 		t.Fatal(err)
 	}
 	got := Text([]byte(ours), theirs.Bytes(), doc)
@@ -521,7 +521,7 @@ func TestRestyleListByList(t *testing.T) {
 	benv := back.Content[0].Content[1].Content[1].Content[0].Content[3]
 	benv.Content = benv.Content[1:]
 	var removed bytes.Buffer
-	if err := Encode(back, &removed, Wide(got)); err != nil {
+	if err := Encode(back, &removed, StyleOf(got)); err != nil {
 		t.Fatal(err)
 	}
 	if again := Text(got, removed.Bytes(), back); string(again) != ours {
@@ -542,7 +542,7 @@ func TestRestyleBlockScalars(t *testing.T) {
 	data := doc.Content[0].Content[1]
 	data.Content = append(data.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "added"}, &yaml.Node{Kind: yaml.ScalarNode, Value: "1"})
 	var theirs bytes.Buffer
-	if err := Encode(doc, &theirs, false); err != nil {
+	if err := Encode(doc, &theirs, Style{Indent: 2}); err != nil {
 		t.Fatal(err)
 	}
 	got := string(Text([]byte(ours), theirs.Bytes(), doc))
@@ -558,7 +558,7 @@ func TestRestyleBlockScalars(t *testing.T) {
 	}
 	doc.Content[0].Content = append(doc.Content[0].Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "added"}, &yaml.Node{Kind: yaml.ScalarNode, Value: "1"})
 	theirs.Reset()
-	if err := Encode(doc, &theirs, false); err != nil {
+	if err := Encode(doc, &theirs, Style{Indent: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if got := Text([]byte(ours), theirs.Bytes(), doc); !bytes.Equal(got, theirs.Bytes()) {
@@ -587,5 +587,87 @@ func TestBlockScalars(t *testing.T) {
 				t.Errorf("%q: %v, want %v", c.text, got, c.want)
 			}
 		}
+	}
+}
+
+// A document indented four columns a level keeps its lines when changed: go-yaml writes it at
+// the user's indentation, the lines the change adds are indented as the user's, and removing
+// them again gives the user's text back.
+func TestRestyleFourSpaces(t *testing.T) {
+	ours := "apiVersion: v1\nkind: Pod\nmetadata:\n    name: p   # the pod\n    labels:\n        app: p\nspec:\n    containers:\n    -   name: app\n        image: app:1   # pinned\n"
+	doc, err := yamltree.ReadDocument([]byte(ours))
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := doc.Content[0].Content[5]
+	meta.Content = append(meta.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "annotations"},
+		&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "a"}, {Kind: yaml.ScalarNode, Value: "b"}}})
+	var theirs bytes.Buffer
+	if err := Encode(doc, &theirs, StyleOf([]byte(ours))); err != nil {
+		t.Fatal(err)
+	}
+	got := string(Text([]byte(ours), theirs.Bytes(), doc))
+	want := strings.Replace(ours, "        app: p\n", "        app: p\n    annotations:\n        a: b\n", 1)
+	if got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+	back, err := yamltree.ReadDocument([]byte(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := back.Content[0].Content[5]
+	m.Content = m.Content[:len(m.Content)-2]
+	var removed bytes.Buffer
+	if err := Encode(back, &removed, StyleOf([]byte(got))); err != nil {
+		t.Fatal(err)
+	}
+	if again := string(Text([]byte(got), removed.Bytes(), back)); again != ours {
+		t.Errorf("removal does not give the user's text back:\n%s", again)
+	}
+}
+
+func TestStyleOf(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want Style
+	}{
+		{"a:\n  b: 1\nc:\n- x\n", Style{Indent: 2}},
+		{"a:\n    b: 1\nc:\n  - x\n", Style{Wide: true, Indent: 4}},
+		{"a:\n    b:\n        c: 1\n", Style{Indent: 4}},
+		{"a:\n   b:\n    c: 1\n", Style{Indent: 2}},  // the levels disagree
+		{"a: {b: 1}\nc: [x]\n", Style{Indent: 2}},    // no block map under a key
+		{"a:\n            b: 1\n", Style{Indent: 2}}, // more than go-yaml writes
+	} {
+		if got := StyleOf([]byte(c.text)); got != c.want {
+			t.Errorf("%q: %+v, want %+v", c.text, got, c.want)
+		}
+	}
+}
+
+// A changed JSON document whose values all have a JSON form is written as JSON; one with a value
+// JSON cannot hold is written as block YAML, never as a mix of the two.
+func TestWriteJSON(t *testing.T) {
+	ours := []byte("{\"a\": {\"b\": [1, 2]}, \"c\": \"x\"}\n")
+	doc, err := yamltree.ReadDocument(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := doc.Content[0]
+	top.Content = append(top.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "d"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "<&>"})
+	var tmp bytes.Buffer
+	got, err := Write(ours, doc, &tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"a":{"b":[1,2]},"c":"x","d":"<&>"}` + "\n"; string(got) != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	top.Content = append(top.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "e"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "0x10"})
+	got, err = Write(ours, doc, &tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.ContainsAny(got, "{[") || !bytes.Contains(got, []byte("e: 0x10")) {
+		t.Errorf("not block YAML:\n%s", got)
 	}
 }

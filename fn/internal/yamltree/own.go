@@ -6,16 +6,13 @@ import (
 
 // Tree is one YAML document, for edits that must not change what its aliases mean. A node the
 // function writes into may be an alias, or an anchor that aliases elsewhere read: Own turns it
-// into a node of its own first (README "YAML anchors and aliases").
+// into a node of its own first (docs/yaml-fidelity.md "YAML anchors and aliases").
 type Tree struct {
 	root *yaml.Node
 	// users lists the alias nodes that name each anchored node; built on first need.
 	users map[*yaml.Node][]*yaml.Node
 	// aliases caches HasAliases: 0 unknown, 1 no, 2 yes.
 	aliases int8
-	// log and keyCopies are what Own undid, for the record removal reads (TakeUnshared).
-	log       []*Unshared
-	keyCopies []KeyCopy
 }
 
 // HasAliases reports whether the document has an anchor or an alias; when it has none, no edit
@@ -71,22 +68,19 @@ func (t *Tree) Own(n *yaml.Node) *yaml.Node {
 	switch {
 	case n.Kind == yaml.AliasNode:
 		t.index()
-		target, name := n.Alias, n.Value
+		target := n.Alias
 		t.drop(target, n)
 		c := t.copyOf(Resolve(target))
 		c.HeadComment, c.LineComment, c.FootComment = n.HeadComment, n.LineComment, n.FootComment
 		*n = *c
-		t.logCopy(target, n, name)
 	case n.Anchor != "":
 		t.index()
 		for _, u := range t.users[n] {
 			c := t.copyOf(n)
 			c.HeadComment, c.LineComment, c.FootComment = u.HeadComment, u.LineComment, u.FootComment
 			*u = *c
-			t.logCopy(n, u, n.Anchor)
 		}
 		delete(t.users, n)
-		t.unshared(n, n.Anchor).Cleared = true
 		n.Anchor = ""
 	}
 	return n
@@ -111,7 +105,6 @@ func (t *Tree) OwnKey(m *yaml.Node, key string) *yaml.Node {
 	t.index()
 	c := t.copyOf(v)
 	m.Content = append(m.Content, Str(key), c)
-	t.keyCopies = append(t.keyCopies, KeyCopy{Map: m, Key: key})
 	return c
 }
 

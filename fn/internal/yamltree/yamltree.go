@@ -135,6 +135,20 @@ func Set(m *yaml.Node, key string, value *yaml.Node) {
 	m.Content = append(m.Content, Str(key), value)
 }
 
+// SetBefore sets key in the mapping m to value, as Set does; a key m lacks goes before the key
+// next, where m has it ("metadata" before "spec", as every manifest writes them).
+func SetBefore(m *yaml.Node, key string, value *yaml.Node, next string) {
+	if Get(m, key) == nil {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == next {
+				m.Content = append(m.Content[:i], append([]*yaml.Node{Str(key), value}, m.Content[i:]...)...)
+				return
+			}
+		}
+	}
+	Set(m, key, value)
+}
+
 // Insert puts nodes into the sequence s before index i.
 func Insert(s *yaml.Node, i int, nodes ...*yaml.Node) {
 	rest := append([]*yaml.Node{}, s.Content[i:]...)
@@ -155,7 +169,7 @@ func Str(v string) *yaml.Node {
 }
 
 // SetStr makes the scalar n the string v, quoted where a YAML 1.1 reader would not read it back
-// as that string (README "YAML 1.1").
+// as that string (docs/yaml-fidelity.md "YAML 1.1").
 func SetStr(n *yaml.Node, v string) {
 	n.Kind, n.Tag, n.Value = yaml.ScalarNode, yaml.NodeTagString, v
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && yaml11NonString(v) {

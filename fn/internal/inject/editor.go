@@ -1,0 +1,278 @@
+package inject
+
+import (
+	"fmt"
+	"slices"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"inject-datadog/fn/internal/podtemplate"
+	"inject-datadog/fn/internal/yamltree"
+)
+
+// editor is the one way a render writes into a pod template. Each write edits the YAML, notes
+// what it added or changed in the record, so that `mode: remove` takes out exactly that
+// (docs/migration.md "Leaving"), and marks the template changed. It writes only names of the table in
+// names.go, which removal checks records against.
+type editor struct {
+	t    *podtemplate.Template
+	spec *yaml.Node
+	// volumes is spec.volumes, nil until the pod has one.
+	volumes *yaml.Node
+	// rec is what the renders added, the record of earlier ones included.
+	rec     record
+	changed bool
+}
+
+// start takes up the record of earlier renders, which this one adds to.
+func (e *editor) start() error {
+	r, err := readRecord(e.t)
+	if r != nil {
+		e.rec = *r
+	}
+	return err
+}
+
+// addEnv puts the env items in c's env list, in order: at its head when first is set (the env
+// block, which the user's variables may refer to), after c's own variables otherwise.
+func (e *editor) addEnv(c *container, first bool, items ...*yaml.Node) {
+	if len(items) == 0 {
+		return
+	}
+	insert(e.list(c, c.node, "env"), first, items...)
+	cr := e.rec.container(c)
+	for _, it := range items {
+		name := yamltree.Get(it, "name").Value
+		mayWrite(writesEnv(name), "variable", name)
+		cr.Env = addOnce(cr.Env, entry(name, it))
+		c.envNames[name] = true
+	}
+	e.changed = true
+}
+
+// setEnvValue gives the user's variable item of c the value next. The record keeps the value
+// it had before the first render that changed it, and how it was written: no value, a null (as
+// written), or a string and its quotes.
+func (e *editor) setEnvValue(c *container, item *yaml.Node, next string) {
+	name := yamltree.Get(item, "name").Value
+	mayWrite(writesEnv(name), "variable", name)
+	val := yamltree.Get(item, "value")
+	m := mergeRecord{Name: name, To: next}
+	switch {
+	case val == nil:
+		m.Prior = priorAbsent
+	case val.Kind != yaml.ScalarNode:
+	case val.ShortTag() == yaml.NodeTagNull:
+		m.Prior, m.From = priorNull, val.Value
+	case val.Style&yaml.DoubleQuotedStyle != 0:
+		m.From, m.Quote = val.Value, "\""
+	case val.Style&yaml.SingleQuotedStyle != 0:
+		m.From, m.Quote = val.Value, "'"
+	default:
+		m.From = val.Value
+	}
+	cr := e.rec.container(c)
+	if i := slices.IndexFunc(cr.Merged, func(r mergeRecord) bool { return r.Name == name }); i >= 0 {
+		cr.Merged[i].To = next // the first render's value is the one to restore
+	} else {
+		cr.Merged = append(cr.Merged, m)
+	}
+	if val != nil && val.Kind == yaml.ScalarNode {
+		yamltree.SetStr(val, next)
+	} else {
+		yamltree.Set(item, "value", yamltree.Str(next))
+	}
+	e.changed = true
+}
+
+// mount gives c the volume mounts that it lacks, at the head of its list when first is set. A
+// mount is skipped when c already mounts something at its path, or, for a mount of a whole
+// volume (no subPath), mounts that volume anywhere: the user's choice wins. It reports whether
+// it added one.
+func (e *editor) mount(c *container, first bool, mounts ...*yaml.Node) bool {
+	var fresh []*yaml.Node
+	for _, m := range mounts {
+		name := yamltree.Get(m, "name").Value
+		mayWrite(writes.volumes[name], "mount of volume", name)
+		if yamltree.Get(m, "subPath") != nil {
+			name = ""
+		}
+		if !hasMount(c, name, yamltree.Get(m, "mountPath").Value) {
+			fresh = append(fresh, m)
+		}
+	}
+	if len(fresh) == 0 {
+		return false
+	}
+	insert(e.list(c, c.node, "volumeMounts"), first, fresh...)
+	cr := e.rec.container(c)
+	for _, m := range fresh {
+		cr.Mounts = addOnce(cr.Mounts, entry(yamltree.Get(m, "mountPath").Value, m))
+	}
+	e.changed = true
+	return true
+}
+
+// hasMount reports a mount of c of that volume name, or at that path ("" matches no name).
+func hasMount(c *container, name, path string) bool {
+	for _, m := range yamltree.Items(yamltree.Get(c.node, "volumeMounts")) {
+		if n := yamltree.Get(m, "name"); name != "" && n != nil && n.Value == name {
+			return true
+		}
+		if mp := yamltree.Get(m, "mountPath"); mp != nil && mp.Value == path {
+			return true
+		}
+	}
+	return false
+}
+
+// addVolume appends the volume {name, key: src} unless the pod has a volume of that name, which
+// is kept as the user wrote it. It reports whether it added one.
+func (e *editor) addVolume(name, key string, src *yaml.Node) bool {
+	mayWrite(writes.volumes[name], "volume", name)
+	if e.volume(name) != nil {
+		return false
+	}
+	if e.volumes == nil {
+		e.volumes = e.list(nil, e.spec, "volumes")
+	}
+	v := yamltree.Map("name", name, key, src)
+	yamltree.Append(e.volumes, v)
+	e.rec.Volumes = addOnce(e.rec.Volumes, entry(name, v))
+	e.changed = true
+	return true
+}
+
+// volumeRef is a volume of the pod and its index in spec.volumes.
+type volumeRef struct {
+	node  *yaml.Node
+	index int
+}
+
+// volume finds the pod's volume of that name.
+func (e *editor) volume(name string) *volumeRef {
+	if e.volumes == nil {
+		return nil
+	}
+	for i, v := range e.volumes.Content {
+		if n := yamltree.Get(v, "name"); n != nil && n.Value == name {
+			return &volumeRef{v, i}
+		}
+	}
+	return nil
+}
+
+// addInit puts the init container ic at the head of spec.initContainers when first is set, at
+// its end otherwise.
+func (e *editor) addInit(ic *yaml.Node, first bool) {
+	name := yamltree.Get(ic, "name").Value
+	mayWrite(writes.inits[name], "init container", name)
+	insert(e.list(nil, e.spec, "initContainers"), first, ic)
+	e.rec.Init = addOnce(e.rec.Init, entry(name, ic))
+	e.changed = true
+}
+
+// setAnnotation writes a template annotation, when its value differs.
+func (e *editor) setAnnotation(key, value string) error {
+	cur, err := e.t.Annotation(key)
+	if err != nil {
+		return err
+	}
+	if cur.Found && cur.Text == value {
+		return nil
+	}
+	e.noteAnnotation(key, cur)
+	e.changed = true
+	return e.t.SetAnnotation(key, value)
+}
+
+// removeAnnotation takes a template annotation out, when it has one.
+func (e *editor) removeAnnotation(key string) error {
+	cur, err := e.t.Annotation(key)
+	if err != nil || !cur.Found {
+		return err
+	}
+	e.noteAnnotation(key, cur)
+	e.t.RemoveAnnotation(key)
+	e.changed = true
+	return nil
+}
+
+// noteAnnotation notes the value an annotation had before the first render that wrote it, and
+// the metadata and annotations maps a write may create or restyle.
+func (e *editor) noteAnnotation(key string, cur podtemplate.Value) {
+	mayWrite(writes.annotations[key] || key == AnnotationRecord, "annotation", key)
+	if _, seen := e.rec.Annotations[key]; !seen {
+		if e.rec.Annotations == nil {
+			e.rec.Annotations = map[string]*string{}
+		}
+		var prev *string
+		if cur.Found {
+			prev = &cur.Text
+		}
+		e.rec.Annotations[key] = prev
+	}
+	meta := yamltree.Get(e.t.Node, "metadata")
+	for _, note := range []string{priorState("metadata", meta, yaml.MappingNode),
+		priorState("metadata.annotations", yamltree.Get(meta, "annotations"), yaml.MappingNode)} {
+		if note != "" {
+			e.rec.Created = addOnce(e.rec.Created, note)
+		}
+	}
+}
+
+// list is the list under key in m, created when absent or null (appended after the keys the
+// user wrote), noting in the record what it found. An empty flow list becomes a block list: it
+// has no style worth keeping, and a flow list of env vars is unreadable; removal restores it.
+// c is the container that owns m, nil for the pod's spec.
+func (e *editor) list(c *container, m *yaml.Node, key string) *yaml.Node {
+	s := yamltree.Get(m, key)
+	note := priorState(key, s, yaml.SequenceNode)
+	if s == nil || s.Kind != yaml.SequenceNode {
+		s = yamltree.Seq()
+		yamltree.Set(m, key, s)
+	}
+	if len(s.Content) == 0 {
+		s.Style &^= yaml.FlowStyle
+	}
+	if note != "" {
+		if c == nil {
+			e.rec.Created = addOnce(e.rec.Created, "spec."+note)
+		} else {
+			cr := e.rec.container(c)
+			cr.Created = addOnce(cr.Created, note)
+		}
+	}
+	return s
+}
+
+// mayWrite stops a write that the table of names.go lacks: removal would refuse to take it out.
+// Only a change to the code that forgot the table gets here.
+func mayWrite(ok bool, kind, name string) {
+	if !ok {
+		panic(fmt.Sprintf("inject-datadog writes the %s %q, which the table of names.go lacks", kind, name))
+	}
+}
+
+// insert puts nodes at the head of the list when first is set, at its end otherwise.
+func insert(list *yaml.Node, first bool, nodes ...*yaml.Node) {
+	if first {
+		yamltree.Insert(list, 0, nodes...)
+	} else {
+		yamltree.Append(list, nodes...)
+	}
+}
+
+// finish writes the record, when the render changed the template. The record goes last, noting
+// the maps it may create itself; it lists no value of its own to restore.
+func (e *editor) finish() error {
+	if !e.changed {
+		return nil
+	}
+	e.noteAnnotation(AnnotationRecord, podtemplate.Value{})
+	delete(e.rec.Annotations, AnnotationRecord)
+	if len(e.rec.Annotations) == 0 {
+		e.rec.Annotations = nil
+	}
+	return e.t.SetAnnotation(AnnotationRecord, e.rec.json())
+}
