@@ -361,13 +361,22 @@ items:
 }
 
 // runKptEnv runs the real kpt with env added, from a directory of its own, with the exec
-// binary's directory first on PATH (for the Kptfile's `exec: inject-datadog`).
+// binary's directory first on PATH (for the Kptfile's `exec: inject-datadog`), before env's PATH
+// when it sets one.
 func runKptEnv(t *testing.T, fx *imageFixture, env []string, args ...string) (string, error) {
 	t.Helper()
+	path := os.Getenv("PATH")
+	var rest []string
+	for _, kv := range env {
+		if p, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = p
+			continue
+		}
+		rest = append(rest, kv)
+	}
 	cmd := exec.Command(kptBinary(t), args...)
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(append(baseEnv(), env...),
-		"PATH="+filepath.Dir(fx.binary)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd.Env = append(append(baseEnv(), rest...), "PATH="+filepath.Dir(fx.binary)+string(os.PathListSeparator)+path)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -405,6 +414,22 @@ func TestImageKptEval(t *testing.T) {
 			})
 		})
 	}
+}
+
+// kpt's default runtime checks that `docker` is a Docker client of 20.10 or later, so a `docker`
+// that is podman's CLI is refused (docs/image.md#kpt): with podman, kpt needs its runtime variable.
+func TestImageKptRefusesPodmansDocker(t *testing.T) {
+	fx := podmanImage(t)
+	pkg := copyDir(t, repo("examples", "kpt"))
+	before := packageFiles(t, pkg)
+	out, err := runKptEnv(t, fx, dockerShim.env(t, fx), "fn", "eval", "--image", fx.image, pkg, "--", "tags.env=prod")
+	if err == nil {
+		t.Fatalf("kpt ran the image with podman's CLI as docker; docs/image.md#kpt says it refuses it:\n%s", out)
+	}
+	if want := "docker client version must be v20.10.0 or greater"; !strings.Contains(out, want) {
+		t.Errorf("kpt's output lacks %q:\n%s", want, out)
+	}
+	sameFiles(t, "the refused eval", before, packageFiles(t, pkg))
 }
 
 // imageKptfile turns the example's Kptfile into the one a user of the image writes: `image:`
