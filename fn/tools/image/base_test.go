@@ -85,7 +85,7 @@ func TestBaseForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	archive := filepath.Join(dir, "base.tar")
-	if err := tarball.WriteToFile(archive, name.MustParseReference("example.invalid/base:nonroot"), img); err != nil {
+	if err := tarball.WriteToFile(archive, pinned.Tag("i-was-a-digest"), img); err != nil {
 		t.Fatal(err)
 	}
 
@@ -135,6 +135,16 @@ func TestBaseForms(t *testing.T) {
 		other := strings.Replace(ref, pinned.DigestStr()[len("sha256:"):len("sha256:")+8], "00000000", 1)
 		_, err := Build(context.Background(), Options{Binary: binPath, Base: string(lp), BaseRef: other, Created: time.Unix(0, 0)})
 		if err == nil || !strings.Contains(err.Error(), "is not a copy of it") {
+			t.Errorf("err %v", err)
+		}
+	})
+	t.Run("an archive of another repository", func(t *testing.T) {
+		other := filepath.Join(t.TempDir(), "other.tar")
+		if err := tarball.WriteToFile(other, name.MustParseReference("example.invalid/other:1"), img); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Build(context.Background(), Options{Binary: binPath, Base: other, BaseRef: ref, Created: time.Unix(0, 0)})
+		if err == nil || !strings.Contains(err.Error(), "the archive holds example.invalid/other:1, not a copy of") {
 			t.Errorf("err %v", err)
 		}
 	})

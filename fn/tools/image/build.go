@@ -236,9 +236,9 @@ type baseRef struct{ name, digest string }
 // loadBase reads the base image for platform from an OCI layout directory, a docker-archive
 // tarball, or (when src is no path on disk) a registry. ref is, for a base on disk, the registry
 // reference it is a copy of: it must be pinned by digest, and an OCI layout must hold that digest.
-// A docker-archive keeps no manifest, so its copy cannot be checked; crane pull's archive keeps
-// the layers and config as the registry serves them, so the image built on it has the digest of
-// the one built from the registry (docs/image.md#which-digest).
+// A docker-archive keeps no manifest, so only the repository its tags name is checked; crane
+// pull's archive keeps the layers and config as the registry serves them, so the image built on
+// it has the digest of the one built from the registry (docs/image.md#which-digest).
 func loadBase(ctx context.Context, src, ref string, platform v1.Platform) (v1.Image, baseRef, error) {
 	fi, statErr := os.Stat(src)
 	if statErr != nil {
@@ -280,11 +280,39 @@ func loadBase(ctx context.Context, src, ref string, platform v1.Platform) (v1.Im
 		if img, err = tarball.ImageFromPath(src, nil); err != nil {
 			return nil, baseRef{}, fmt.Errorf("not a docker-archive tarball (for an OCI archive, extract it and give the directory): %w", err)
 		}
+		if ref != "" {
+			if err := archiveOf(src, pinned.Context()); err != nil {
+				return nil, baseRef{}, err
+			}
+		}
 	}
 	if ref == "" {
 		return img, baseRef{}, nil
 	}
 	return img, baseRef{name: ref, digest: pinned.DigestStr()}, nil
+}
+
+// archiveOf checks what a docker-archive can tell of its origin: the repositories its RepoTags
+// name (`crane pull REPO@sha256:...` writes REPO:i-was-a-digest, `docker save` REPO:TAG) must
+// include repo's. An archive that names none cannot be checked.
+func archiveOf(path string, repo name.Repository) error {
+	m, err := tarball.LoadManifest(func() (io.ReadCloser, error) { return os.Open(path) })
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, d := range m {
+		for _, t := range d.RepoTags {
+			if tag, err := name.NewTag(t); err == nil && tag.Context().Name() == repo.Name() {
+				return nil
+			}
+			names = append(names, t)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the archive holds %s, not a copy of %s (pass no base reference, BASE_REF=, to build on it anyway)", strings.Join(names, ", "), repo)
 }
 
 // remoteBase pulls the base for platform from a registry. Unreachable, it says how to build from a
