@@ -24,15 +24,24 @@ CI_FUZZTIME         ?= 20s
 # pinned it "as of 2026-08-26"; no registry is reachable where this was written, so it was not
 # checked against gcr.io. Verify or update it with
 #   go run github.com/google/go-containerregistry/cmd/crane@v0.22.1 digest gcr.io/distroless/static-debian12:nonroot
-# and keep the Dockerfile's BASE_IMAGE the same. A local docker-archive tarball or OCI layout
-# directory works too: make image BASE_IMAGE=path/to/base.tar
-BASE_IMAGE          ?= gcr.io/distroless/static-debian12:nonroot@sha256:afa5c872c891853ca7fcf1f12c3edb23f7eeef36189728842dd51042ff57f7ab
+# and keep the Dockerfile's BASE_IMAGE the same. BASE_REF is the base's reference, recorded in the
+# image's base.name and base.digest labels; BASE_IMAGE is where the base is read from: the registry
+# (the default), or a copy on disk, a docker-archive tarball or an OCI layout directory, for an
+# offline build (docs/image.md#an-offline-base): make image BASE_IMAGE=path/to/base.tar. A copy of
+# another base needs BASE_REF= (empty) or its own pinned reference.
+BASE_REF            ?= gcr.io/distroless/static-debian12:nonroot@sha256:afa5c872c891853ca7fcf1f12c3edb23f7eeef36189728842dd51042ff57f7ab
+BASE_IMAGE          ?= $(BASE_REF)
 IMAGE               ?= localhost/inject-datadog:$(VERSION)
 IMAGE_SOURCE        ?=
 IMAGE_TAR           := $(BIN)/inject-datadog-image.tar
 IMAGE_BUILDER       := $(BIN)/image-builder
+# The image tests' image (docs/image.md#tested-under-podman): the image `make image` builds, on a
+# stand-in base the image builder writes, since the tests reach no registry.
+STAND_IN_BASE       := $(BIN)/stand-in-base.tar
+IMAGE_E2E           := localhost/inject-datadog:e2e
+IMAGE_E2E_TAR       := $(BIN)/inject-datadog-image-e2e.tar
 
-.PHONY: build image example example-helm test lint fuzz bench clean
+.PHONY: build image image-builder image-e2e example example-helm test lint fuzz bench clean
 
 ## build: compile the function into bin/inject-datadog (static, no cgo)
 build:
@@ -40,11 +49,22 @@ build:
 
 ## image: the container image without a Docker daemon: bin/inject-datadog on $(BASE_IMAGE) as a
 ## docker-archive tarball, $(IMAGE_TAR), named $(IMAGE) (docker load / podman load -i it). Same
-## inputs, same digest: timestamps are the Unix epoch, or SOURCE_DATE_EPOCH when set.
-image: build
+## inputs, same digest: timestamps are the Unix epoch, or SOURCE_DATE_EPOCH when set. The version
+## label is $(VERSION), whatever $(IMAGE)'s tag says: release with VERSION and the tag the same.
+image: build image-builder
+	$(IMAGE_BUILDER) -binary $(FUNCTION) -base '$(BASE_IMAGE)' \
+	  $(if $(wildcard $(BASE_IMAGE)),-base-ref '$(BASE_REF)') \
+	  -tag '$(IMAGE)' -version '$(VERSION)' -source '$(IMAGE_SOURCE)' -o $(IMAGE_TAR)
+
+image-builder:
 	cd fn/tools/image && $(GO) build -trimpath -o $(IMAGE_BUILDER) .
-	$(IMAGE_BUILDER) -binary $(FUNCTION) -base '$(BASE_IMAGE)' -tag '$(IMAGE)' -version '$(VERSION)' \
-	  -source '$(IMAGE_SOURCE)' -o $(IMAGE_TAR)
+
+## image-e2e: what `make image` builds, on the stand-in base instead of $(BASE_IMAGE), as
+## $(IMAGE_E2E_TAR) named $(IMAGE_E2E): the image the tests run under podman
+image-e2e: build image-builder
+	$(IMAGE_BUILDER) -stand-in-base $(STAND_IN_BASE)
+	$(IMAGE_BUILDER) -binary $(FUNCTION) -base $(STAND_IN_BASE) -tag $(IMAGE_E2E) -version '$(VERSION)' \
+	  -o $(IMAGE_E2E_TAR)
 
 $(KUSTOMIZE):
 	GOBIN=$(BIN) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
@@ -80,11 +100,13 @@ lint:
 	cd fn/tools/image && $(GO) vet ./... && $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 ## test: lint, every test with the race detector (unit, golden, malformed inputs, end-to-end under
-## the real kustomize, kpt, Helm 3 and Helm 4), the image builder's test (the image built on a
+## the real kustomize, kpt, Helm 3 and Helm 4, and the image under podman: podman run, kpt and
+## kustomize, which skip where podman is missing), the image builder's test (the image built on a
 ## stand-in base, the binary taken out of it and run as nobody), then each fuzz target for
 ## $(CI_FUZZTIME)
-test: build $(KUSTOMIZE) $(KPT) $(HELM) $(HELM4) lint
-	KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) HELM=$(HELM) HELM4=$(HELM4) $(GO) test -race -count=1 ./...
+test: build $(KUSTOMIZE) $(KPT) $(HELM) $(HELM4) lint image-e2e
+	KUSTOMIZE=$(KUSTOMIZE) KPT=$(KPT) HELM=$(HELM) HELM4=$(HELM4) \
+	  INJECT_DATADOG_IMAGE=$(IMAGE_E2E_TAR) INJECT_DATADOG_BINARY=$(FUNCTION) $(GO) test -race -count=1 ./...
 	cd fn/tools/image && INJECT_DATADOG_BINARY=$(FUNCTION) $(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
 

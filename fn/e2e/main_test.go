@@ -13,6 +13,10 @@ import (
 // fnBinary is the function under test, built once for the whole package.
 var fnBinary string
 
+// cleanups run after every test, last added first: what a test set up once for the whole package
+// (the image tests' podman store and API service).
+var cleanups []func()
+
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
 		dir, err := os.MkdirTemp("", "inject-datadog-e2e")
@@ -28,6 +32,11 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "building the function:", err)
 			return 1
 		}
+		defer func() {
+			for i := len(cleanups) - 1; i >= 0; i-- {
+				cleanups[i]()
+			}
+		}()
 		return m.Run()
 	}())
 }

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -35,6 +36,7 @@ const (
 type Options struct {
 	Binary  string    // the static linux binary, e.g. bin/inject-datadog
 	Base    string    // a registry reference, an OCI layout directory or a docker-archive tarball
+	BaseRef string    // for a Base on disk: the registry reference it is a copy of, pinned by digest
 	Version string    // org.opencontainers.image.version
 	Source  string    // org.opencontainers.image.source, left out when empty
 	Created time.Time // the config's created time and every timestamp of the added layer
@@ -54,21 +56,17 @@ func Build(ctx context.Context, o Options) (v1.Image, error) {
 		return nil, fmt.Errorf("%s: %w", o.Binary, err)
 	}
 	platform := v1.Platform{OS: "linux", Architecture: arch}
-	base, baseName, err := loadBase(ctx, o.Base, platform)
+	base, ref, err := loadBase(ctx, o.Base, o.BaseRef, platform)
 	if err != nil {
 		return nil, fmt.Errorf("base image %s: %w", o.Base, err)
-	}
-	baseDigest, err := base.Digest()
-	if err != nil {
-		return nil, err
 	}
 	cfg, err := base.ConfigFile()
 	if err != nil {
 		return nil, err
 	}
 	cfg = cfg.DeepCopy()
-	if cfg.OS != "linux" || cfg.Architecture != arch {
-		return nil, fmt.Errorf("base image %s is %s/%s, the binary is linux/%s", o.Base, cfg.OS, cfg.Architecture, arch)
+	if err := checkPlatform(cfg, arch); err != nil {
+		return nil, fmt.Errorf("base image %s: %w", o.Base, err)
 	}
 
 	baseLayers, err := base.Layers()
@@ -104,8 +102,8 @@ func Build(ctx context.Context, o Options) (v1.Image, error) {
 		"org.opencontainers.image.licenses":    "Apache-2.0",
 		"org.opencontainers.image.version":     o.Version,
 		"org.opencontainers.image.source":      o.Source,
-		"org.opencontainers.image.base.name":   baseName,
-		"org.opencontainers.image.base.digest": baseDigest.String(),
+		"org.opencontainers.image.base.name":   ref.name,
+		"org.opencontainers.image.base.digest": ref.digest,
 	}
 	maps.DeleteFunc(labels, func(_, v string) bool { return v == "" })
 	if cfg.Config.Labels == nil {
@@ -229,35 +227,162 @@ type gzipLayer struct{ v1.Layer }
 
 func (gzipLayer) MediaType() (types.MediaType, error) { return types.DockerLayer, nil }
 
+// baseRef is what the image's org.opencontainers.image.base.* labels record: the registry
+// reference of the base as given, and the digest it names (the digest the reference pins, or the
+// one its tag resolved to). Both are empty for a base on disk given without a reference, so no
+// label names a digest that no registry serves (docs/image.md#which-digest).
+type baseRef struct{ name, digest string }
+
 // loadBase reads the base image for platform from an OCI layout directory, a docker-archive
-// tarball, or (when src is no path on disk) a registry. It also returns the name to record in the
-// org.opencontainers.image.base.name label: the reference for a registry, none for a local path.
-func loadBase(ctx context.Context, src string, platform v1.Platform) (v1.Image, string, error) {
-	if fi, err := os.Stat(src); err == nil {
-		if fi.IsDir() {
-			idx, err := layout.ImageIndexFromPath(src)
-			if err != nil {
-				return nil, "", err
-			}
-			img, err := imageFromIndex(idx, platform)
-			return img, "", err
+// tarball, or (when src is no path on disk) a registry. ref is, for a base on disk, the registry
+// reference it is a copy of: it must be pinned by digest, and an OCI layout must hold that digest.
+// A docker-archive keeps no manifest, so only the repository its tags name is checked; crane
+// pull's archive keeps the layers and config as the registry serves them, so the image built on
+// it has the digest of the one built from the registry (docs/image.md#which-digest).
+func loadBase(ctx context.Context, src, ref string, platform v1.Platform) (v1.Image, baseRef, error) {
+	fi, statErr := os.Stat(src)
+	if statErr != nil {
+		if ref != "" && ref != src {
+			return nil, baseRef{}, fmt.Errorf("the base reference %s is for a base on disk, and %s is none (a registry reference records itself)", ref, src)
 		}
-		img, err := tarball.ImageFromPath(src, nil)
-		if err != nil {
-			return nil, "", fmt.Errorf("not a docker-archive tarball (for an OCI archive, extract it and give the directory): %w", err)
-		}
-		return img, "", nil
+		return remoteBase(ctx, src, platform)
 	}
+	var pinned name.Digest
+	if ref != "" {
+		d, err := name.NewDigest(ref, name.StrictValidation)
+		if err != nil {
+			return nil, baseRef{}, fmt.Errorf("the base reference %s must be a registry reference pinned by digest (name:tag@sha256:...): %w", ref, err)
+		}
+		pinned = d
+	}
+	var img v1.Image
+	if fi.IsDir() {
+		idx, err := layout.ImageIndexFromPath(src)
+		if err != nil {
+			return nil, baseRef{}, fmt.Errorf("not an OCI layout directory: %w", err)
+		}
+		if ref != "" {
+			h, err := v1.NewHash(pinned.DigestStr())
+			if err != nil {
+				return nil, baseRef{}, err
+			}
+			if ok, err := indexHolds(idx, h); err != nil {
+				return nil, baseRef{}, err
+			} else if !ok {
+				return nil, baseRef{}, fmt.Errorf("the layout holds no manifest %s, the digest %s pins: it is not a copy of it (pass no base reference, BASE_REF=, to build on it anyway)", h, ref)
+			}
+		}
+		if img, err = imageFromIndex(idx, platform); err != nil {
+			return nil, baseRef{}, err
+		}
+	} else {
+		var err error
+		if img, err = tarball.ImageFromPath(src, nil); err != nil {
+			return nil, baseRef{}, fmt.Errorf("not a docker-archive tarball (for an OCI archive, extract it and give the directory): %w", err)
+		}
+		if ref != "" {
+			if err := archiveOf(src, pinned.Context()); err != nil {
+				return nil, baseRef{}, err
+			}
+		}
+	}
+	if ref == "" {
+		return img, baseRef{}, nil
+	}
+	return img, baseRef{name: ref, digest: pinned.DigestStr()}, nil
+}
+
+// archiveOf checks what a docker-archive can tell of its origin: the repositories its RepoTags
+// name (`crane pull REPO@sha256:...` writes REPO:i-was-a-digest, `docker save` REPO:TAG) must
+// include repo's. An archive that names none cannot be checked.
+func archiveOf(path string, repo name.Repository) error {
+	m, err := tarball.LoadManifest(func() (io.ReadCloser, error) { return os.Open(path) })
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, d := range m {
+		for _, t := range d.RepoTags {
+			if tag, err := name.NewTag(t); err == nil && tag.Context().Name() == repo.Name() {
+				return nil
+			}
+			names = append(names, t)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the archive holds %s, not a copy of %s (pass no base reference, BASE_REF=, to build on it anyway)", strings.Join(names, ", "), repo)
+}
+
+// remoteBase pulls the base for platform from a registry. Unreachable, it says how to build from a
+// copy on disk instead.
+func remoteBase(ctx context.Context, src string, platform v1.Platform) (v1.Image, baseRef, error) {
 	ref, err := name.ParseReference(src, name.StrictValidation)
 	if err != nil {
-		return nil, "", fmt.Errorf("neither a path on disk nor a fully qualified image reference: %w", err)
+		return nil, baseRef{}, fmt.Errorf("neither a path on disk nor a fully qualified image reference: %w", err)
 	}
-	img, err := remote.Image(ref, remote.WithContext(ctx), remote.WithPlatform(platform),
+	desc, err := remote.Get(ref, remote.WithContext(ctx), remote.WithPlatform(platform),
 		remote.WithAuthFromKeychain(authn.DefaultKeychain))
 	if err != nil {
-		return nil, "", err
+		return nil, baseRef{}, fmt.Errorf("%w\n"+
+			"Where no registry is reachable, build on a copy of the base on disk: make one on a connected machine with\n"+
+			"  go run github.com/google/go-containerregistry/cmd/crane@v0.22.1 pull --platform %s/%s %s base.tar\n"+
+			"then: make image BASE_IMAGE=path/to/base.tar (docs/image.md#an-offline-base)",
+			err, platform.OS, platform.Architecture, src)
 	}
-	return img, ref.Name(), nil
+	img, err := desc.Image()
+	if err != nil {
+		return nil, baseRef{}, err
+	}
+	return img, baseRef{name: src, digest: desc.Digest.String()}, nil
+}
+
+// checkPlatform refuses a base whose config is not for linux/arch, and says which field is
+// missing when the config names no platform at all.
+func checkPlatform(cfg *v1.ConfigFile, arch string) error {
+	var missing []string
+	if cfg.OS == "" {
+		missing = append(missing, "os")
+	}
+	if cfg.Architecture == "" {
+		missing = append(missing, "architecture")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("its config names no platform (no %s; the binary needs linux/%s): set them in the base's config, or copy the base with crane pull --platform linux/%s",
+			strings.Join(missing, ", no "), arch, arch)
+	}
+	if cfg.OS != "linux" || cfg.Architecture != arch {
+		return fmt.Errorf("it is %s/%s, the binary is linux/%s", cfg.OS, cfg.Architecture, arch)
+	}
+	return nil
+}
+
+// indexHolds reports whether h is the digest of the index itself or of a manifest it lists,
+// looking into nested indexes.
+func indexHolds(idx v1.ImageIndex, h v1.Hash) (bool, error) {
+	if d, err := idx.Digest(); err == nil && d == h {
+		return true, nil
+	}
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return false, err
+	}
+	for _, d := range im.Manifests {
+		if d.Digest == h {
+			return true, nil
+		}
+		if d.MediaType.IsIndex() {
+			child, err := idx.ImageIndex(d.Digest)
+			if err != nil {
+				return false, err
+			}
+			if ok, err := indexHolds(child, h); err != nil || ok {
+				return ok, err
+			}
+		}
+	}
+	return false, nil
 }
 
 // imageFromIndex finds the image for platform in an OCI layout's index, looking into nested

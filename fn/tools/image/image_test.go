@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
@@ -48,65 +47,12 @@ func requireBinary(t *testing.T) string {
 	return p
 }
 
-// standInBase writes a minimal distroless-like base as a docker-archive tarball: one layer with
-// /etc/passwd and /etc/group (root, nonroot 65532, nobody 65534), a /tmp and no shell.
+// standInBase writes StandInBase, the base `make image-e2e` builds on, as a docker-archive
+// tarball in dir.
 func standInBase(t *testing.T, dir string) string {
 	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	mtime := time.Unix(0, 0)
-	for _, d := range []string{"etc/", "tmp/"} {
-		mode := int64(0o755)
-		if d == "tmp/" {
-			mode = 0o1777
-		}
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d, Mode: mode, ModTime: mtime}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	files := map[string]string{
-		"etc/passwd": "root:x:0:0:root:/root:/sbin/nologin\n" +
-			"nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n" +
-			"nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n",
-		"etc/group": "root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n",
-	}
-	for _, n := range []string{"etc/group", "etc/passwd"} {
-		body := files[n]
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: n, Mode: 0o644, Size: int64(len(body)), ModTime: mtime}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.WriteString(tw, body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	layerTar := buf.Bytes()
-	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(layerTar)), nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = cfg.DeepCopy()
-	cfg.OS, cfg.Architecture = "linux", runtime.GOARCH
-	cfg.Config.User = "65532"
-	cfg.Config.WorkingDir = "/home/nonroot"
-	cfg.Config.Env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
-	if img, err = mutate.ConfigFile(img, cfg); err != nil {
-		t.Fatal(err)
-	}
 	p := filepath.Join(dir, "base.tar")
-	if err := tarball.WriteToFile(p, name.MustParseReference("example.invalid/stand-in-base:test"), img); err != nil {
+	if err := WriteStandInBase(runtime.GOARCH, p); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -382,12 +328,21 @@ func TestDockerfileAgrees(t *testing.T) {
 		return ""
 	}
 	dockerfile, makefile := read("Dockerfile"), read("Makefile")
-	base := value(makefile, "BASE_IMAGE ")
+	base := value(makefile, "BASE_REF ")
 	if !strings.Contains(base, "@sha256:") {
-		t.Errorf("the Makefile's BASE_IMAGE %q is not pinned by digest", base)
+		t.Errorf("the Makefile's BASE_REF %q is not pinned by digest", base)
 	}
 	if got := value(dockerfile, "ARG BASE_IMAGE="); got != base {
-		t.Errorf("the Dockerfile's BASE_IMAGE is %s, the Makefile's %s", got, base)
+		t.Errorf("the Dockerfile's BASE_IMAGE is %s, the Makefile's BASE_REF %s", got, base)
+	}
+	// podman, unlike docker, resolves no short name where no registries.conf says how.
+	for _, line := range strings.Split(dockerfile, "\n") {
+		if from, ok := strings.CutPrefix(line, "FROM "); ok && !strings.HasPrefix(from, "${") {
+			ref := strings.Fields(from)[0]
+			if first, _, _ := strings.Cut(ref, "/"); !strings.ContainsAny(first, ".:") {
+				t.Errorf("the Dockerfile's FROM %s is not a fully qualified name (podman needs one: docker.io/library/...)", ref)
+			}
+		}
 	}
 	if got := value(dockerfile, "USER "); got != imageUser {
 		t.Errorf("the Dockerfile's USER is %s, make image's %s", got, imageUser)
