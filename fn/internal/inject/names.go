@@ -47,7 +47,11 @@ var writes = struct {
 	// named.
 	envPrefixes []string
 	env         map[string]bool
-	volumes     map[string]bool
+	// merges are the variables a render may merge into when the user sets them, by the rule of
+	// their langVar: removal undoes a merge only there, and only when the value is what the rule
+	// makes of the recorded one.
+	merges  map[string]langVar
+	volumes map[string]bool
 	// inits are the init containers the library injection adds, in either method, and that
 	// Datadog's webhook adds too: they are never treated as the user's.
 	inits       map[string]bool
@@ -59,16 +63,12 @@ var writes = struct {
 	envPrefixes: []string{"DD_", "OTEL_"},
 	env: func() map[string]bool {
 		m := map[string]bool{}
-		for _, l := range languages {
-			for _, v := range l.env {
-				m[v.name] = true
-			}
-		}
-		for _, v := range append(append([]langVar{}, injectorVars...), debugVars...) {
-			m[v.name] = true
+		for name := range mergedVars() {
+			m[name] = true
 		}
 		return m
 	}(),
+	merges:  mergedVars(),
 	volumes: setOf(volumeSocketDir, volumeDogstatsd, volumeTraceAgent, volumeLibraries, volumeLibrariesEtc),
 	inits: func() map[string]bool {
 		m := setOf(injectorInitName)
@@ -81,6 +81,21 @@ var writes = struct {
 	specLists:      setOf("volumes", "initContainers"),
 	containerLists: setOf("env", "volumeMounts"),
 	metaMaps:       setOf("metadata", "metadata.annotations"),
+}
+
+// mergedVars are the variables of the languages and the injector, by name: a render adds them,
+// or merges into the user's own.
+func mergedVars() map[string]langVar {
+	m := map[string]langVar{}
+	for _, l := range languages {
+		for _, v := range l.env {
+			m[v.name] = v
+		}
+	}
+	for _, v := range append(append([]langVar{}, injectorVars...), debugVars...) {
+		m[v.name] = v
+	}
+	return m
 }
 
 // writesEnv reports a variable a render may write.
