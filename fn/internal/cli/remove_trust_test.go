@@ -363,3 +363,45 @@ func yamlOf(v any) (string, error) {
 	b, err := sigsyaml.Marshal(v)
 	return string(b), err
 }
+
+// The annotations a render writes are put back only where they hold what a render wrote there:
+// the user's own applied-target and injection-error stay, and the safe-to-evict list loses only
+// the volumes removal took out (the user's volume datadog, whose digest does not match, stays).
+func TestRemoveRestoresItsAnnotationsOnlyWhereItWroteThem(t *testing.T) {
+	const record = `{"volumes":["datadog@00000000"],"annotations":{"apm.datadoghq.com/injection-error":null,` +
+		`"cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes":null,"internal.apm.datadoghq.com/applied-target":"x"}}`
+	item := `- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    template:
+      metadata:
+        annotations:
+          inject-datadog.fn.kpt.dev/injected: '` + record + `'
+          apm.datadoghq.com/injection-error: quota
+          cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes: datadog
+          internal.apm.datadoghq.com/applied-target: '{"name":"mine"}'
+      spec:
+        containers:
+        - name: app
+          image: app:1
+          volumeMounts:
+          - {name: datadog, mountPath: /var/run/datadog}
+        volumes:
+        - name: datadog
+          hostPath: {path: /var/run/datadog}
+`
+	d, _, stderr := removeOne(t, item)
+	for _, want := range []string{
+		`spec.template.spec.volumes[0]: kept: name "datadog" was edited after inject-datadog added it`,
+		`spec.template.metadata.annotations.apm.datadoghq.com/injection-error: kept: apm.datadoghq.com/injection-error holds "quota", which is not what inject-datadog wrote`,
+		`spec.template.metadata.annotations.internal.apm.datadoghq.com/applied-target: kept: internal.apm.datadoghq.com/applied-target holds "{\"name\":\"mine\"}", which is not what inject-datadog wrote`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	want := decodeDeployment(t, resourceList(strings.Replace(item,
+		"          inject-datadog.fn.kpt.dev/injected: '"+record+"'\n", "", 1), ""))
+	assertSameTemplate(t, &want.Spec.Template, &d.Spec.Template)
+}
