@@ -172,6 +172,14 @@ func TestRemoveQuotesAMalformedRecordShort(t *testing.T) {
 	if rawItems(t, []byte(out)) != rawItems(t, []byte(in)) {
 		t.Errorf("a template with a malformed record was changed")
 	}
+	// A render cannot add to a record it cannot read: an error, as short.
+	selected := strings.Replace(in, "      metadata:\n        annotations:\n",
+		"      metadata:\n        labels: {admission.datadoghq.com/enabled: \"true\"}\n        annotations:\n", 1)
+	out, stderr, code = run([]byte(selected))
+	if code != 1 || !strings.Contains(stderr, "error: Deployment web: spec.template.metadata.annotations.inject-datadog.fn.kpt.dev/injected: must be the record") ||
+		len(stderr) > 2000 || len(resultsOf(t, out)) > 2000 {
+		t.Errorf("the render's error is not one short line (exit %d, %d bytes):\n%.2000s", code, len(stderr), stderr)
+	}
 }
 
 // Removal never leaves a mount without its volume: a volume a render added that a container

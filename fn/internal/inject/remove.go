@@ -1,6 +1,7 @@
 package inject
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -36,9 +37,13 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		return false, tr.warnOrphan(t, warn)
 	}
 	rec, err := readRecord(t)
-	if err != nil {
-		fe := err.(*podtemplate.FieldError) // readRecord's only error, once the annotation is read
-		warn(fe.Field, "left alone: %s", fe.Message)
+	var malformed *podtemplate.FieldError
+	switch {
+	case errors.As(err, &malformed):
+		warn(malformed.Field, "left alone: %s", malformed.Message)
+		return false, false
+	case err != nil:
+		report(rs, o, err)
 		return false, false
 	}
 	p, _ := tr.checkedPod(t, rs, true)
