@@ -122,7 +122,8 @@ func FuzzRemove(f *testing.F) {
 }
 
 // fuzzRemoveInput is base with the record, and with name given to a variable (set to value) of
-// each container, a volume mounted by the app container, an init container and an annotation.
+// each container, a volume mounted by the app container (at value when it is a path), an init
+// container and an annotation.
 func fuzzRemoveInput(t *testing.T, base, record, name, value string) string {
 	r := root(t, base)
 	tpl := itemTemplate(t, r)
@@ -139,8 +140,12 @@ func fuzzRemoveInput(t *testing.T, base, record, name, value string) string {
 			}
 		}
 	}
+	path := "/fuzz"
+	if strings.HasPrefix(value, "/") {
+		path = value // at a path a render mounts at, perhaps
+	}
 	app := yamltree.Items(yamltree.Get(spec, "containers"))[0]
-	yamltree.Append(yamltree.Get(app, "volumeMounts"), yamltree.Map("name", name, "mountPath", "/fuzz"))
+	yamltree.Append(yamltree.Get(app, "volumeMounts"), yamltree.Map("name", name, "mountPath", path))
 	yamltree.Append(yamltree.Get(spec, "volumes"), yamltree.Map("name", name, "emptyDir", yamltree.Map()))
 	yamltree.Append(yamltree.Get(spec, "initContainers"), yamltree.Map("name", name, "image", "fuzz:1"))
 	return string(encode(t, r))
