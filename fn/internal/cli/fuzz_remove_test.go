@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"encoding/json"
+	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -264,4 +268,86 @@ func nonEmptyMap(m map[string]string) map[string]string {
 		return nil
 	}
 	return m
+}
+
+// Records built from the parts of real ones (the renders' entries and digests, the user's names,
+// merges with every kind of prior value, created notes, annotations of both owners), combined at
+// random with a fixed seed: the byte fuzzer rarely writes JSON this well formed. Every one keeps
+// FuzzRemove's promises.
+func TestRemoveKeepsItsPromisesOnRecordsOfRealParts(t *testing.T) {
+	bases := fuzzRemoveBases(t)
+	entries := []string{"A@ccf33bf7", "LOG_LEVEL@fcf012ac", "/data@069b0e99", "data@282e1abc", "migrate@0f2af762", "x-name@00000000"}
+	for _, b := range bases {
+		if rec := yamltree.Path(itemTemplate(t, root(t, b)), "metadata", "annotations", "inject-datadog.fn.kpt.dev/injected"); rec != nil {
+			entries = append(entries, regexp.MustCompile(`"[^"]*@[0-9a-f]{8}"`).FindAllString(rec.Value, -1)...)
+		}
+	}
+	rng := rand.New(rand.NewPCG(18, 1))
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	some := func() []json.RawMessage {
+		var out []json.RawMessage
+		for range rng.IntN(6) {
+			e := entries[rng.IntN(len(entries))]
+			if !strings.HasPrefix(e, `"`) {
+				e = strconv.Quote(e)
+			}
+			out = append(out, json.RawMessage(e))
+		}
+		return out
+	}
+	vars := []string{"A", "LOG_LEVEL", "PYTHONPATH", "JAVA_TOOL_OPTIONS", "LD_PRELOAD", "DD_LOGS_INJECTION", "DD_TRACE_DEBUG", "x-name"}
+	values := []string{"", "/app", "x", "/datadog-lib/:/app", "-Xmx1g", "-Xmx1g -javaagent:/datadog-lib/dd-java-agent.jar", "true", "info", "~", "oops"}
+	ran := 0
+	for i := range 200 {
+		r := map[string]any{}
+		var containers []any
+		for range rng.IntN(3) {
+			var merged []any
+			for range rng.IntN(3) {
+				m := map[string]any{"name": pick(vars...), "from": pick(values...), "to": pick(values...)}
+				if rng.IntN(3) == 0 {
+					m["prior"] = pick("absent", "null", "x")
+				}
+				if rng.IntN(3) == 0 {
+					m["quote"] = pick("'", "\"", "x")
+				}
+				merged = append(merged, m)
+			}
+			containers = append(containers, map[string]any{"name": pick("app", "migrate", "gone"), "init": rng.IntN(2) == 0,
+				"env": some(), "mounts": some(), "merged": merged,
+				"created": []string{pick("env", "volumeMounts", "env=null", "volumeMounts=[]", "ports", "env=null:~")}})
+		}
+		annotations := map[string]any{}
+		for range rng.IntN(3) {
+			var v any = pick(values...)
+			if rng.IntN(2) == 0 {
+				v = nil
+			}
+			annotations[pick("team", "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes", "internal.apm.datadoghq.com/applied-target",
+				"apm.datadoghq.com/injection-error", "admission.datadoghq.com/python-lib.version")] = v
+		}
+		r["containers"], r["volumes"], r["initContainers"], r["annotations"] = containers, some(), some(), annotations
+		r["created"] = []string{pick("spec.volumes", "spec.initContainers", "metadata.annotations", "metadata", "spec.volumes=null:oops", "spec.initContainers=[]")}
+		record, _ := json.Marshal(r)
+		base, name, value := rng.IntN(len(bases)), pick("x-name", "A", "data", "sockets", "DD_X", "PYTHONPATH", "team"), pick("v", "/var/run/datadog", "/data", "/app")
+		in := fuzzRemoveInput(t, bases[base], string(record), name, value)
+		before, ok := decodeValid(in)
+		if !ok {
+			continue
+		}
+		out, stderr, code := run(withMode(t, in, "remove"))
+		if code != 0 {
+			t.Fatalf("record %d: remove failed:\n%s", i, stderr)
+		}
+		after := decodeDeployment(t, out)
+		assertMountsHaveVolumes(t, &after.Spec.Template.Spec)
+		assertUsersNodesKept(t, before, after)
+		if t.Failed() {
+			t.Fatalf("record %d %s, base %d, name %q, value %q", i, record, base, name, value)
+		}
+		ran++
+	}
+	if ran < 100 {
+		t.Errorf("only %d of the records met a valid template", ran)
+	}
 }
