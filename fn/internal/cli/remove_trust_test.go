@@ -413,3 +413,35 @@ func TestRemoveRestoresItsAnnotationsOnlyWhereItWroteThem(t *testing.T) {
 		"          inject-datadog.fn.kpt.dev/injected: '"+record+"'\n", "", 1), ""))
 	assertSameTemplate(t, &want.Spec.Template, &d.Spec.Template)
 }
+
+// A render with another target over a rendered template leaves the applied target as the first
+// render wrote it, in the annotation and the variable alike: removal takes both out, and gives
+// the input back without a warning.
+func TestRemoveAfterARenderWithAnotherTarget(t *testing.T) {
+	dir := t.TempDir()
+	config := func(name, target string) string {
+		path := filepath.Join(dir, name)
+		body := "apiVersion: fn.kpt.dev/v1alpha1\nkind: InjectDatadog\nmetadata: {name: x}\ntargets:\n- name: " + target +
+			"\n  ddTraceVersions: {python: v3}\n"
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	in := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n"
+	first, stderr, code := runArgs([]string{"--config", config("a.yaml", "first")}, in)
+	if code != 0 || !strings.Contains(first, `{"name":"first"`) {
+		t.Fatalf("the first render failed or applied no target:\n%s%s", first, stderr)
+	}
+	second, stderr, code := runArgs([]string{"--config", config("b.yaml", "second")}, first)
+	if code != 0 || strings.Contains(second, `"second"`) {
+		t.Fatalf("the second render failed or wrote the second target:\n%s%s", second, stderr)
+	}
+	removed, stderr, code := runArgs([]string{"--remove"}, second)
+	if code != 0 || stderr != "" {
+		t.Errorf("remove warned (exit %d):\n%s", code, stderr)
+	}
+	if removed != in {
+		t.Errorf("remove does not give the input back:\n%s", diffLines(in, removed))
+	}
+}
