@@ -16,7 +16,7 @@ HELM4               := $(BIN)/helm4/helm
 FUNCTION            := $(BIN)/inject-datadog
 LDFLAGS             := -s -w -X inject-datadog/fn/internal/cli.Version=$(VERSION)
 # package:target, the package under fn/internal
-FUZZ_TARGETS        := cli:FuzzProcess cli:FuzzConfig cli:FuzzSplitPath cli:FuzzStream restyle:FuzzRestyle
+FUZZ_TARGETS        := cli:FuzzProcess cli:FuzzConfig cli:FuzzSplitPath cli:FuzzStream cli:FuzzRemove restyle:FuzzRestyle
 FUZZTIME            ?= 10m
 CI_FUZZTIME         ?= 20s
 # The image's base: distroless static on Debian 12, nonroot (uid 65532; /etc/passwd also has nobody

@@ -315,11 +315,13 @@ func mutateItem(src itemSource, tr *inject.Transformer, check, mutate bool, i in
 }
 
 // configResults reports the config's errors, or the warnings about settings it does not follow.
+// Those settings are the render's: removal reads none of them, and does not warn about them
+// (docs/migration.md "Leaving").
 func configResults(rs *krm.Results, fc *krm.Object, cfg *config.Config, errs []config.Error) {
 	for _, e := range errs {
 		rs.Errorf(fc, e.Field, "%s", e.Message)
 	}
-	if cfg != nil {
+	if cfg != nil && cfg.Mode != config.RunRemove {
 		for _, w := range cfg.Warnings {
 			rs.Warningf(fc, w.Field, "%s", w.Message)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -130,11 +131,14 @@ func FuzzSplitPath(f *testing.F) {
 	})
 }
 
-// dataOf is n's data, aliases expanded, as JSON-like text.
+var lineNumbers = regexp.MustCompile(`line \d+`)
+
+// dataOf is n's data, aliases expanded, as JSON-like text. Data that does not decode is the
+// error, without its line numbers: an item cut out of the document starts on another line.
 func dataOf(t *testing.T, n *yaml.Node) string {
 	var v any
 	if err := n.Decode(&v); err != nil {
-		return "undecodable" // the message names lines, which differ between the two texts
+		return "undecodable: " + lineNumbers.ReplaceAllString(err.Error(), "line N")
 	}
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)

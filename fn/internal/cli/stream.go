@@ -16,15 +16,9 @@ import (
 // stderr only. On any error nothing is written to stdout, so that a pipe never applies half a
 // render.
 func runStream(in []byte, opts options, stdout, stderr io.Writer) int {
-	cfg, rs := streamConfig(opts.config)
+	cfg, rs := streamConfig(opts.config, opts)
 	if cfg == nil {
 		return report(rs, opts, stderr)
-	}
-	if opts.check {
-		cfg.Mode = config.RunCheck
-	}
-	if opts.remove {
-		cfg.Mode = config.RunRemove
 	}
 	cfg.Report.Workloads = cfg.Report.Workloads || opts.explain
 	s := krm.SplitStream(in)
@@ -51,12 +45,22 @@ func runStream(in []byte, opts options, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// streamConfig reads the --config file; none means the defaults. A nil config means errors.
-func streamConfig(path string) (*config.Config, krm.Results) {
+// streamConfig reads the --config file; none means the defaults. The flags --check and --remove
+// set its mode. A nil config means errors.
+func streamConfig(path string, opts options) (*config.Config, krm.Results) {
 	var rs krm.Results
+	withFlags := func(cfg *config.Config) *config.Config {
+		if opts.check {
+			cfg.Mode = config.RunCheck
+		}
+		if opts.remove {
+			cfg.Mode = config.RunRemove
+		}
+		return cfg
+	}
 	if path == "" {
 		cfg, _ := config.Parse(nil)
-		return cfg, nil
+		return withFlags(cfg), nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -70,6 +74,9 @@ func streamConfig(path string) (*config.Config, krm.Results) {
 	}
 	o.Source = &fn.File{Path: path}
 	cfg, cerrs := config.Parse(o.Node)
+	if cfg != nil {
+		withFlags(cfg)
+	}
 	configResults(&rs, o, cfg, cerrs)
 	if len(cerrs) > 0 {
 		return nil, rs

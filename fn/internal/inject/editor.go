@@ -55,7 +55,8 @@ func (e *editor) addEnv(c *container, first bool, items ...*yaml.Node) {
 // written), or a string and its quotes.
 func (e *editor) setEnvValue(c *container, item *yaml.Node, next string) {
 	name := yamltree.Get(item, "name").Value
-	mayWrite(writesEnv(name), "variable", name)
+	_, merges := writes.merges[name]
+	mayWrite(merges, "merged variable", name)
 	val := yamltree.Get(item, "value")
 	m := mergeRecord{Name: name, To: next}
 	switch {

@@ -42,12 +42,14 @@ const (
 // nothing else): removal takes out only entries of it (docs/migration.md "Leaving"), and the image list
 // and explanations find the injected init containers by it.
 var writes = struct {
-	// envPrefixes and env are the variables: the agent's, the tags', the libraries' settings
-	// and a target's ddTraceConfigs start with a prefix; the languages' and the injector's are
-	// named.
+	// envPrefixes start the variables of the agent, the tags, the libraries' settings and a
+	// target's ddTraceConfigs; the languages' and the injector's are named in merges.
 	envPrefixes []string
-	env         map[string]bool
-	volumes     map[string]bool
+	// merges are the named variables; a render adds them, or merges into the user's own by the
+	// rule of their langVar: removal undoes a merge only there, and only when the value is what
+	// the rule makes of the recorded one.
+	merges  map[string]langVar
+	volumes map[string]bool
 	// inits are the init containers the library injection adds, in either method, and that
 	// Datadog's webhook adds too: they are never treated as the user's.
 	inits       map[string]bool
@@ -57,19 +59,8 @@ var writes = struct {
 	specLists, containerLists, metaMaps map[string]bool
 }{
 	envPrefixes: []string{"DD_", "OTEL_"},
-	env: func() map[string]bool {
-		m := map[string]bool{}
-		for _, l := range languages {
-			for _, v := range l.env {
-				m[v.name] = true
-			}
-		}
-		for _, v := range append(append([]langVar{}, injectorVars...), debugVars...) {
-			m[v.name] = true
-		}
-		return m
-	}(),
-	volumes: setOf(volumeSocketDir, volumeDogstatsd, volumeTraceAgent, volumeLibraries, volumeLibrariesEtc),
+	merges:      mergedVars(),
+	volumes:     setOf(volumeSocketDir, volumeDogstatsd, volumeTraceAgent, volumeLibraries, volumeLibrariesEtc),
 	inits: func() map[string]bool {
 		m := setOf(injectorInitName)
 		for _, l := range languages {
@@ -83,6 +74,21 @@ var writes = struct {
 	metaMaps:       setOf("metadata", "metadata.annotations"),
 }
 
+// mergedVars are the variables of the languages and the injector, by name: a render adds them,
+// or merges into the user's own.
+func mergedVars() map[string]langVar {
+	m := map[string]langVar{}
+	for _, l := range languages {
+		for _, v := range l.env {
+			m[v.name] = v
+		}
+	}
+	for _, v := range append(append([]langVar{}, injectorVars...), debugVars...) {
+		m[v.name] = v
+	}
+	return m
+}
+
 // writesEnv reports a variable a render may write.
 func writesEnv(name string) bool {
 	for _, p := range writes.envPrefixes {
@@ -90,7 +96,8 @@ func writesEnv(name string) bool {
 			return true
 		}
 	}
-	return writes.env[name]
+	_, named := writes.merges[name]
+	return named
 }
 
 func setOf(names ...string) map[string]bool {

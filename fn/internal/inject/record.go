@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -66,9 +68,27 @@ func readRecord(t *podtemplate.Template) (*record, error) {
 	}
 	var r record
 	if err := json.Unmarshal([]byte(v.Text), &r); err != nil {
-		return nil, fmt.Errorf("%s: must be the record inject-datadog writes (JSON), found %q: %w", v.Field, v.Text, err)
+		return nil, &podtemplate.FieldError{Field: v.Field, Message: fmt.Sprintf(
+			"must be the record inject-datadog writes (JSON), found %s: %v", quoteShort(v.Text), err)}
 	}
 	return &r, nil
+}
+
+// quoteLimit is how much of a value a message quotes: a record is text anyone can paste
+// megabytes into, and a message is for a person (docs/migration.md "Leaving").
+const quoteLimit = 200
+
+// quoteShort quotes s, cut after quoteLimit bytes (at a character's start) and followed by its
+// length when longer.
+func quoteShort(s string) string {
+	if len(s) <= quoteLimit {
+		return strconv.Quote(s)
+	}
+	cut := quoteLimit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q… (%d bytes)", s[:cut], len(s))
 }
 
 // json is the record as written: "<<" stays readable, not escaped for HTML.

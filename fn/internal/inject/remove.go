@@ -1,6 +1,7 @@
 package inject
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -13,11 +14,14 @@ import (
 	"inject-datadog/fn/internal/yamltree"
 )
 
-// Removal (`mode: remove`, docs/migration.md "Leaving") takes out of a pod template what the record says
-// renders added, and nothing the user wrote. An entry edited by hand since (its data no longer
-// matches the record's digest) is kept, with a warning naming its field; the rest is removed.
-// An alias a render turned into a copy stays a copy: anchored input comes back as the same data,
-// not the same text (kustomize expands aliases before any function runs anyway).
+// Removal (`mode: remove`, docs/migration.md "Leaving") takes out of a pod template what the record
+// says renders added, and nothing the user wrote. The record is text anyone can copy, edit or
+// forge, so it is trusted only as far as the template bears it out: an entry naming what no render
+// writes (the table of names.go) is ignored, an entry whose data no longer matches the record's
+// digest is kept, a merge is undone only where the value is what the render's rule makes of the
+// recorded one, and a volume a container still mounts stays; each with a warning naming its
+// field. An alias a render turned into a copy stays a copy: anchored input comes back as the same
+// data, not the same text (kustomize expands aliases before any function runs anyway).
 
 // removeTemplate undoes the renders of one template; it reports whether it changed anything and
 // whether the template carries injected parts without a record.
@@ -29,49 +33,62 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		report(rs, o, err)
 		return false, false
 	}
-	p, _ := tr.checkedPod(t, rs, recorded.Found)
-	if p == nil {
-		return false, false
+	if !recorded.Found {
+		return false, tr.warnOrphan(t, warn)
 	}
 	rec, err := readRecord(t)
-	if err != nil {
+	var malformed *podtemplate.FieldError
+	switch {
+	case errors.As(err, &malformed):
+		warn(malformed.Field, "left alone: %s", malformed.Message)
+		return false, false
+	case err != nil:
 		report(rs, o, err)
 		return false, false
 	}
-	if rec == nil {
-		if names := injectedNames(p); len(names) > 0 {
-			warn(t.Field("metadata", "annotations"), "left alone: the template carries %s, which inject-datadog injects, but no %s annotation says what a render added",
-				strings.Join(names, ", "), AnnotationRecord)
-			return false, true
-		}
+	p, _ := tr.checkedPod(t, rs, true)
+	if p == nil {
 		return false, false
 	}
 	dropForeign(p, rec, func(what string) {
-		warn(recorded.Field, "ignored: the record names %s, which inject-datadog never writes", what)
+		warn(recorded.Field, "ignored: the record names %s", what)
 	})
+	var targets []string // the values of DD_INSTRUMENTATION_APPLIED_TARGET taken out
 	for _, cr := range rec.Containers {
 		c := p.findContainer(cr.Name, cr.Init)
 		if c == nil {
 			continue // the container is gone, and what it had with it
 		}
 		env := yamltree.Get(c.node, "env")
-		removeEntries(env, cr.Env, "name", c.field+".env", warn)
+		for _, it := range removeEntries(env, cr.Env, "name", c.field+".env", nil, warn) {
+			if yamltree.Get(it, "name").Value == envAppliedTarget {
+				if v := yamltree.Get(it, "value"); v != nil {
+					targets = append(targets, v.Value)
+				}
+			}
+		}
 		for _, m := range cr.Merged {
 			restoreMerge(env, m, c.field+".env", warn)
 		}
-		removeEntries(yamltree.Get(c.node, "volumeMounts"), cr.Mounts, "mountPath", c.field+".volumeMounts", warn)
+		removeEntries(yamltree.Get(c.node, "volumeMounts"), cr.Mounts, "mountPath", c.field+".volumeMounts", nil, warn)
 		for _, note := range cr.Created {
 			restorePrior(c.node, note, yaml.SequenceNode)
 		}
 	}
-	removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), warn)
-	removeEntries(yamltree.Get(p.spec, "volumes"), rec.Volumes, "name", t.Field("spec", "volumes"), warn)
+	removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), nil, warn)
+	// Volumes go last: whether a container still mounts one is known once the mounts and init
+	// containers of the record are out.
+	var volumes []string
+	for _, v := range removeEntries(yamltree.Get(p.spec, "volumes"), rec.Volumes, "name", t.Field("spec", "volumes"),
+		func(name string) string { return mountedBy(p, name) }, warn) {
+		volumes = append(volumes, yamltree.Get(v, "name").Value)
+	}
 	for _, key := range rec.Created {
 		if k, ok := strings.CutPrefix(key, "spec."); ok {
 			restorePrior(p.spec, k, yaml.SequenceNode)
 		}
 	}
-	tr.restoreAnnotations(p, rec)
+	restoreAnnotations(p, rec, volumes, targets, warn)
 	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
 		if key := rec.Created[i]; !strings.HasPrefix(key, "spec.") {
 			restorePrior(t.Node, key, yaml.MappingNode)
@@ -80,20 +97,68 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 	return true, false
 }
 
+// warnOrphan warns about a template without a record that carries what only a webhook's
+// injection leaves, and reports whether it does. A template labelled "false" opted out of the
+// webhook and is never warned about: Datadog's own agent carries DD_ variables of its chart.
+func (tr *Transformer) warnOrphan(t *podtemplate.Template, warn warnFunc) bool {
+	if v, err := t.Label(labelEnabled); err != nil || (v.Found && v.Text == "false") {
+		return false
+	}
+	p, errs := tr.loadPod(t)
+	if len(errs) > 0 {
+		return false // a render reports its shape; there is nothing to take out
+	}
+	names := injectionTraces(p)
+	if len(names) == 0 {
+		return false
+	}
+	warn(t.Field("metadata", "annotations"), "left alone: the template carries %s, which inject-datadog injects, but no %s annotation says what a render added",
+		strings.Join(names, ", "), AnnotationRecord)
+	return true
+}
+
+// injectionTraces lists what a template holds that only a webhook's injection (Datadog's, or a
+// render's) leaves: its init containers, the injector's LD_PRELOAD, and the origin-detection pair.
+// Variables a user or a chart may set (DD_ENTITY_ID, DD_INSTRUMENTATION_INSTALL_TYPE...) are none.
+func injectionTraces(p *pod) []string {
+	var names []string
+	for _, c := range p.injected {
+		names = append(names, "init container "+c.name)
+	}
+	for _, c := range p.containers {
+		if c.envNames[envPodUID] && c.envNames[envExternalEnv] {
+			names = append(names, fmt.Sprintf("%s and %s in container %s", envPodUID, envExternalEnv, c.name))
+		}
+		for _, e := range yamltree.Items(yamltree.Get(c.node, "env")) {
+			if n, v := yamltree.Get(e, "name"), yamltree.Get(e, "value"); n != nil && n.Value == "LD_PRELOAD" &&
+				v != nil && strings.Contains(v.Value, "/"+injectorPackageDir+"/") {
+				names = append(names, "the APM injector's LD_PRELOAD in container "+c.name)
+				break
+			}
+		}
+	}
+	return names
+}
+
 // dropForeign takes out of the record, each with a warning, the entries that name what a render
-// never writes (the table of names.go): a copied, edited or forged record never removes or
-// rewrites what the user wrote.
+// never writes (the table of names.go), and the notes of what was there before that no render
+// records: a copied, edited or forged record never removes or rewrites what the user wrote.
 func dropForeign(p *pod, rec *record, ignored func(what string)) {
 	// keep filters entries of a kind; a note of a list created is "key=what was there".
 	keep := func(list []string, kind, in string, ours func(key string) bool) []string {
 		return slices.DeleteFunc(list, func(e string) bool {
 			key := entryKey(e)
 			if kind == "key" {
-				key, _, _ = strings.Cut(key, "=")
+				k, prior, noted := strings.Cut(key, "=")
+				if noted && !priorNoted(prior) {
+					ignored(fmt.Sprintf("%s %q%s with a prior value inject-datadog never records", kind, k, in))
+					return true
+				}
+				key = k
 			}
 			foreign := !ours(key)
 			if foreign {
-				ignored(fmt.Sprintf("%s %q%s", kind, key, in))
+				ignored(fmt.Sprintf("%s %q%s, which inject-datadog never writes", kind, key, in))
 			}
 			return foreign
 		})
@@ -103,11 +168,15 @@ func dropForeign(p *pod, rec *record, ignored func(what string)) {
 		in := " in container " + cr.Name
 		cr.Env = keep(cr.Env, "variable", in, writesEnv)
 		cr.Merged = slices.DeleteFunc(cr.Merged, func(m mergeRecord) bool {
-			foreign := !writesEnv(m.Name)
-			if foreign {
-				ignored(fmt.Sprintf("variable %q%s", m.Name, in))
+			if _, ours := writes.merges[m.Name]; !ours {
+				ignored(fmt.Sprintf("variable %q%s, which inject-datadog never merges into", m.Name, in))
+				return true
 			}
-			return foreign
+			if !m.recorded() {
+				ignored(fmt.Sprintf("variable %q%s with a prior value inject-datadog never records", m.Name, in))
+				return true
+			}
+			return false
 		})
 		// A mount is noted by its path: it is ours when the mount there is of a volume of ours.
 		c := p.findContainer(cr.Name, cr.Init)
@@ -132,10 +201,36 @@ func dropForeign(p *pod, rec *record, ignored func(what string)) {
 	})
 	for _, key := range sortedKeys(rec.Annotations) {
 		if !writes.annotations[key] {
-			ignored(fmt.Sprintf("annotation %q", key))
+			ignored(fmt.Sprintf("annotation %q, which inject-datadog never writes", key))
 			delete(rec.Annotations, key)
 		}
 	}
+}
+
+// nullSpellings are the ways YAML writes a null: a prior null is restored as one of them.
+var nullSpellings = []string{"", "~", "null", "Null", "NULL"}
+
+// priorNoted reports a note of what was where a render created a list or map, as priorState
+// writes it: "null", "null:<a null as written>" or "[]".
+func priorNoted(prior string) bool {
+	if written, ok := strings.CutPrefix(prior, "null:"); ok {
+		return slices.Contains(nullSpellings, written)
+	}
+	return prior == "null" || prior == "[]"
+}
+
+// recorded reports a merge whose prior value is one setEnvValue records: a string with its
+// quotes, no value at all, or a null as written.
+func (m mergeRecord) recorded() bool {
+	switch m.Prior {
+	case "":
+		return m.Quote == "" || m.Quote == "'" || m.Quote == "\""
+	case priorAbsent:
+		return m.From == "" && m.Quote == ""
+	case priorNull:
+		return slices.Contains(nullSpellings, m.From) && m.Quote == ""
+	}
+	return false
 }
 
 // findContainer is the user's container of that name in that list.
@@ -148,13 +243,15 @@ func (p *pod) findContainer(name string, init bool) *container {
 	return nil
 }
 
-// removeEntries deletes from list the entries the record names (by key and digest). An entry of
-// that key whose data changed since is kept, with a warning.
-func removeEntries(list *yaml.Node, recorded []string, keyField, field string, warn warnFunc) {
+// removeEntries deletes from list the entries the record names (by key and digest), and returns
+// them. An entry of that key whose data changed since is kept, with a warning; so is one for
+// which stays, when set, says why it must stay (a volume still mounted).
+func removeEntries(list *yaml.Node, recorded []string, keyField, field string, stays func(key string) string, warn warnFunc) []*yaml.Node {
 	list = yamltree.Resolve(list)
 	if list == nil || list.Kind != yaml.SequenceNode {
-		return
+		return nil
 	}
+	var removed []*yaml.Node
 	for _, e := range recorded {
 		key, want, _ := strings.Cut(e, "@")
 		edited := -1
@@ -162,28 +259,73 @@ func removeEntries(list *yaml.Node, recorded []string, keyField, field string, w
 			if k := yamltree.Get(it, keyField); k == nil || k.Value != key {
 				continue
 			}
-			if digest(it) == want {
-				list.Content = slices.Delete(list.Content, i, i+1)
-				edited = -1
-				break
+			if digest(it) != want {
+				edited = i
+				continue
 			}
-			edited = i
+			edited = -1
+			if stays != nil {
+				if why := stays(key); why != "" {
+					warn(field+"["+strconv.Itoa(i)+"]", "kept: %s", why)
+					break
+				}
+			}
+			removed = append(removed, it)
+			list.Content = slices.Delete(list.Content, i, i+1)
+			break
 		}
 		if edited >= 0 {
 			warn(field+"["+strconv.Itoa(edited)+"]", "kept: %s %q was edited after inject-datadog added it", keyField, key)
 		}
 	}
+	return removed
 }
 
-// restoreMerge gives a variable of the user's back the value it had, unless it changed since.
+// mountedBy says which container of the pod, the user's or one an edit kept, mounts the volume
+// of that name, and the mount's field; "" when none does. The API server rejects a mount of a
+// volume the pod lacks.
+func mountedBy(p *pod, volume string) string {
+	for _, list := range []struct{ key, what string }{
+		{"initContainers", "init container"}, {"containers", "container"}, {"ephemeralContainers", "ephemeral container"},
+	} {
+		for i, c := range yamltree.Items(yamltree.Get(p.spec, list.key)) {
+			for j, m := range yamltree.Items(yamltree.Get(c, "volumeMounts")) {
+				if n := yamltree.Get(m, "name"); n != nil && n.Value == volume {
+					name := ""
+					if cn := yamltree.Get(c, "name"); cn != nil {
+						name = cn.Value
+					}
+					return fmt.Sprintf("volume %q is still mounted by %s %s (%s[%d].volumeMounts[%d])",
+						volume, list.what, name, p.t.Field("spec", list.key), i, j)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// restoreMerge gives a variable of the user's back the value it had, unless it changed since or
+// holds what no render makes of the recorded value. Kubernetes uses the last entry of a name,
+// and so does the render (envItem).
 func restoreMerge(env *yaml.Node, m mergeRecord, field string, warn warnFunc) {
-	for i, it := range yamltree.Items(env) {
+	items := yamltree.Items(env)
+	for i := len(items) - 1; i >= 0; i-- {
+		it := items[i]
 		if n := yamltree.Get(it, "name"); n == nil || n.Value != m.Name {
 			continue
 		}
 		v := yamltree.Get(it, "value")
-		if v == nil || v.Value != m.To {
-			warn(fmt.Sprintf("%s[%d].value", field, i), "kept: %s was edited after inject-datadog changed it", m.Name)
+		vf := fmt.Sprintf("%s[%d].value", field, i)
+		if v == nil || v.Kind != yaml.ScalarNode || v.Value != m.To {
+			warn(vf, "kept: %s was edited after inject-datadog changed it", m.Name)
+			return
+		}
+		prior := m.From
+		if m.Prior != "" {
+			prior = "" // no value and a null merge as the empty string
+		}
+		if next, change := writes.merges[m.Name].merged(prior); !change || next != m.To {
+			warn(vf, "kept: %s holds %s, which inject-datadog never makes of the recorded %s", m.Name, quoteShort(m.To), quoteShort(m.From))
 			return
 		}
 		switch m.Prior {
@@ -232,33 +374,29 @@ func restorePrior(m *yaml.Node, note string, kind yaml.Kind) {
 	}
 }
 
-// restoreAnnotations puts back the annotations renders set: the value each had, or none; from
-// the safe-to-evict list only the volumes of the record are taken out. The record goes too.
-func (tr *Transformer) restoreAnnotations(p *pod, rec *record) {
+// restoreAnnotations puts back the annotations renders set, each only where it holds what a
+// render writes there: from the safe-to-evict list the names of the volumes taken out (volumes),
+// the applied target when it is the value of a DD_INSTRUMENTATION_APPLIED_TARGET taken out
+// (targets), the injection error when it is the render's message. The record goes too.
+func restoreAnnotations(p *pod, rec *record, volumes, targets []string, warn warnFunc) {
 	p.t.RemoveAnnotation(AnnotationRecord)
 	for _, key := range sortedKeys(rec.Annotations) {
 		prev := rec.Annotations[key]
+		cur, _ := p.t.Annotation(key)
 		if key == annotationSafeEvict {
-			// Out go the names of the volumes renders added, unless the list had them before.
-			had := map[string]bool{}
-			if prev != nil {
-				for _, name := range strings.Split(*prev, ",") {
-					had[strings.TrimSpace(name)] = true
-				}
+			restoreSafeToEvict(p, prev, cur, volumes)
+			continue
+		}
+		if !cur.Found {
+			if key == annotationInjectionError && prev != nil {
+				_ = p.t.SetAnnotation(key, *prev) // a render takes it out once libraries go in
 			}
-			cur, _ := p.t.Annotation(key)
-			var kept []string
-			for _, name := range strings.Split(cur.Text, ",") {
-				added := slices.ContainsFunc(rec.Volumes, func(e string) bool { return entryKey(e) == name })
-				if name = strings.TrimSpace(name); name != "" && (had[name] || !added) {
-					kept = append(kept, name)
-				}
-			}
-			if len(kept) > 0 || prev != nil {
-				_ = p.t.SetAnnotation(key, strings.Join(kept, ","))
-				continue
-			}
-			p.t.RemoveAnnotation(key)
+			continue
+		}
+		rendered := (key == annotationAppliedTarget && slices.Contains(targets, cur.Text)) ||
+			(key == annotationInjectionError && strings.HasPrefix(cur.Text, injectionErrorLimits))
+		if !rendered {
+			warn(cur.Field, "kept: %s holds %s, which is not what inject-datadog wrote", key, quoteShort(cur.Text))
 			continue
 		}
 		if prev == nil {
@@ -267,6 +405,31 @@ func (tr *Transformer) restoreAnnotations(p *pod, rec *record) {
 			_ = p.t.SetAnnotation(key, *prev)
 		}
 	}
+}
+
+// restoreSafeToEvict takes the names of the volumes taken out off the safe-to-evict list, unless
+// the list had them before the first render; the list goes when it had none and none is left.
+func restoreSafeToEvict(p *pod, prev *string, cur podtemplate.Value, volumes []string) {
+	if !cur.Found {
+		return
+	}
+	had := map[string]bool{}
+	if prev != nil {
+		for _, name := range strings.Split(*prev, ",") {
+			had[strings.TrimSpace(name)] = true
+		}
+	}
+	var kept []string
+	for _, name := range strings.Split(cur.Text, ",") {
+		if name = strings.TrimSpace(name); name != "" && (had[name] || !slices.Contains(volumes, name)) {
+			kept = append(kept, name)
+		}
+	}
+	if len(kept) > 0 || prev != nil {
+		_ = p.t.SetAnnotation(annotationSafeEvict, strings.Join(kept, ","))
+		return
+	}
+	p.t.RemoveAnnotation(annotationSafeEvict)
 }
 
 func sortedKeys(m map[string]*string) []string {
@@ -289,21 +452,4 @@ func deleteKey(m *yaml.Node, key string) {
 			return
 		}
 	}
-}
-
-// injectedNames lists what a template holds that only inject-datadog or Datadog's webhook add.
-func injectedNames(p *pod) []string {
-	var names []string
-	for _, c := range p.injected {
-		names = append(names, "init container "+c.name)
-	}
-	for _, c := range p.containers {
-		for _, name := range []string{envEntityID, envExternalEnv, envInstallType} {
-			if c.envNames[name] {
-				names = append(names, fmt.Sprintf("%s in container %s", name, c.name))
-				break
-			}
-		}
-	}
-	return names
 }

@@ -12,6 +12,10 @@ import (
 
 const annotationInjectionError = "apm.datadoghq.com/injection-error"
 
+// injectionErrorLimits starts the one message a render writes in annotationInjectionError: removal
+// takes out only that (docs/migration.md "Leaving").
+const injectionErrorLimits = "The overall pod's containers limit is too low"
+
 // resourceName is a key of a container's resources.requests and limits.
 type resourceName string
 
@@ -64,7 +68,7 @@ func (tr *Transformer) initResources(p *pod) (node *yaml.Node, tooLow string, er
 		}
 	}
 	if tooLow != "" {
-		return nil, "The overall pod's containers limit is too low" + tooLow, nil
+		return nil, injectionErrorLimits + tooLow, nil
 	}
 	res := yamltree.Map()
 	if len(limits.Content) > 0 {

@@ -80,7 +80,12 @@ func (tr *Transformer) Object(o *krm.Object) (krm.Results, bool) {
 	}
 	t, absent, err := tr.kinds.Find(o)
 	var unhandled *podtemplate.UnhandledVersionError
+	removal := tr.cfg.Mode == config.RunRemove
 	switch {
+	case errors.As(err, &unhandled) && removal:
+		// The render's warning: no render wrote into a kind it does not handle, and removal
+		// repeats none of the render's warnings (docs/migration.md "Leaving").
+		return nil, false
 	case errors.As(err, &unhandled):
 		var rs krm.Results
 		rs.Warningf(o, "apiVersion", "%s", unhandled.Error())
@@ -91,7 +96,7 @@ func (tr *Transformer) Object(o *krm.Object) (krm.Results, bool) {
 	case t == nil && err == nil:
 		return nil, false
 	}
-	if err == nil && tr.cfg.Mode == config.RunRemove {
+	if err == nil && removal {
 		var rs krm.Results
 		changed, orphan := tr.removeTemplate(t, &rs)
 		tr.count(func(n *Summary) {
