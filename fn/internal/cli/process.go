@@ -42,6 +42,15 @@ func ProcessTo(in []byte, w io.Writer) (krm.Results, error) {
 	if !ok {
 		return nil, errors.New("an item of the ResourceList, written again on its own, does not read as YAML")
 	}
+	if rs.HasErrors() {
+		// Nothing half-done escapes, and nothing is expanded either: the ResourceList as it came,
+		// read whole, with the results.
+		rl, err := krm.Read(in)
+		if err != nil {
+			return nil, err
+		}
+		return rs, rl.Write(w, rs)
+	}
 	return rs, s.Output(w, items, rs)
 }
 
