@@ -122,6 +122,9 @@ func SplitResourceList(in []byte) (*Split, bool) {
 			start := end
 			if heading >= 0 {
 				start, heading = heading, -1
+				if !onlyComments(in[start:end]) {
+					return nil, false // a comment go-yaml refuses (a control character): read whole
+				}
 			}
 			dash, content = ind, c
 			s.items = append(s.items, itemRange{start: start, body: end, end: end + len(l), content: c})
@@ -156,6 +159,13 @@ done:
 	}
 	s.skeleton, s.FunctionConfig = root, fc
 	return s, true
+}
+
+// onlyComments reports text that go-yaml reads as comments and blank lines alone: the lines that
+// head an item are written back as they came, and no other reader sees them.
+func onlyComments(text []byte) bool {
+	var doc yaml.Node
+	return yaml.Unmarshal(text, &doc) == nil && len(doc.Content) == 0
 }
 
 // splitWithoutItems is the Split of a ResourceList with no block list of items: none, null or
