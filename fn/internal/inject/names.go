@@ -52,6 +52,9 @@ var writes = struct {
 	// Datadog's webhook adds too: they are never treated as the user's.
 	inits       map[string]bool
 	annotations map[string]bool
+	// containers are the containers a render adds to spec.containers (the Agent sidecar); every
+	// variable of theirs is the render's. specFields are the scalar fields of the spec it sets.
+	containers, specFields map[string]bool
 	// specLists are the lists of the spec, containerLists those of a container, and metaMaps the
 	// maps of the template's metadata that a render may create where there were none.
 	specLists, containerLists, metaMaps map[string]bool
@@ -69,16 +72,19 @@ var writes = struct {
 		}
 		return m
 	}(),
-	volumes: setOf(volumeSocketDir, volumeDogstatsd, volumeTraceAgent, volumeLibraries, volumeLibrariesEtc),
+	volumes: setOf(volumeSocketDir, volumeDogstatsd, volumeTraceAgent, volumeLibraries, volumeLibrariesEtc,
+		volumeAgentConfig, volumeAgentOption, volumeAgentTmp, volumeAgentLog, volumeSockets, volumeCWS),
 	inits: func() map[string]bool {
-		m := setOf(injectorInitName)
+		m := setOf(injectorInitName, copyConfigInitName, cwsInitName)
 		for _, l := range languages {
 			m[l.initName()] = true
 		}
 		return m
 	}(),
-	annotations:    setOf(annotationSafeEvict, annotationAppliedTarget, annotationInjectionError),
-	specLists:      setOf("volumes", "initContainers"),
+	annotations:    setOf(annotationSafeEvict, annotationAppliedTarget, annotationInjectionError, annotationCWSStatus),
+	containers:     setOf(sidecarName),
+	specFields:     setOf("shareProcessNamespace"),
+	specLists:      setOf("volumes", "initContainers", "containers"),
 	containerLists: setOf("env", "volumeMounts"),
 	metaMaps:       setOf("metadata", "metadata.annotations"),
 }

@@ -64,12 +64,16 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 			restorePrior(c.node, note, yaml.SequenceNode)
 		}
 	}
+	removeEntries(yamltree.Get(p.spec, "containers"), rec.Sidecars, "name", t.Field("spec", "containers"), warn)
 	removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), warn)
 	removeEntries(yamltree.Get(p.spec, "volumes"), rec.Volumes, "name", t.Field("spec", "volumes"), warn)
 	for _, key := range rec.Created {
 		if k, ok := strings.CutPrefix(key, "spec."); ok {
 			restorePrior(p.spec, k, yaml.SequenceNode)
 		}
+	}
+	for _, key := range sortedKeys(rec.Spec) {
+		restoreSpecBool(p.spec, key, rec.Spec[key], t.Field("spec", key), warn)
 	}
 	tr.restoreAnnotations(p, rec)
 	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
@@ -101,7 +105,8 @@ func dropForeign(p *pod, rec *record, ignored func(what string)) {
 	for i := range rec.Containers {
 		cr := &rec.Containers[i]
 		in := " in container " + cr.Name
-		cr.Env = keep(cr.Env, "variable", in, writesEnv)
+		sidecar := !cr.Init && writes.containers[cr.Name] // every variable of the sidecar is a render's
+		cr.Env = keep(cr.Env, "variable", in, func(name string) bool { return sidecar || writesEnv(name) })
 		cr.Merged = slices.DeleteFunc(cr.Merged, func(m mergeRecord) bool {
 			foreign := !writesEnv(m.Name)
 			if foreign {
@@ -126,6 +131,13 @@ func dropForeign(p *pod, rec *record, ignored func(what string)) {
 	}
 	rec.Volumes = keep(rec.Volumes, "volume", "", func(k string) bool { return writes.volumes[k] })
 	rec.Init = keep(rec.Init, "init container", "", func(k string) bool { return writes.inits[k] })
+	rec.Sidecars = keep(rec.Sidecars, "container", "", func(k string) bool { return writes.containers[k] })
+	for _, key := range sortedKeys(rec.Spec) {
+		if !writes.specFields[key] {
+			ignored(fmt.Sprintf("field spec.%s", key))
+			delete(rec.Spec, key)
+		}
+	}
 	rec.Created = keep(rec.Created, "key", "", func(k string) bool {
 		list, spec := strings.CutPrefix(k, "spec.")
 		return (spec && writes.specLists[list]) || (!spec && writes.metaMaps[k])
@@ -173,6 +185,25 @@ func removeEntries(list *yaml.Node, recorded []string, keyField, field string, w
 			warn(field+"["+strconv.Itoa(edited)+"]", "kept: %s %q was edited after inject-datadog added it", keyField, key)
 		}
 	}
+}
+
+// restoreSpecBool gives a field of the spec a render set back the value it had (prior, as
+// written; nil when it had none), unless it changed since.
+func restoreSpecBool(spec *yaml.Node, key string, prior *string, field string, warn warnFunc) {
+	cur := yamltree.Get(spec, key)
+	if cur == nil {
+		return
+	}
+	if cur.Kind != yaml.ScalarNode || cur.Value != "true" {
+		warn(field, "kept: %s was edited after inject-datadog set it", key)
+		return
+	}
+	if prior == nil {
+		deleteKey(spec, key)
+		return
+	}
+	*cur = yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: *prior,
+		HeadComment: cur.HeadComment, LineComment: cur.LineComment, FootComment: cur.FootComment}
 }
 
 // restoreMerge gives a variable of the user's back the value it had, unless it changed since.
