@@ -200,7 +200,7 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 // stages says which mutations select a template: the agent connection, the tags and the
 // libraries (main), the Agent sidecar, CWS instrumentation; each with why, for the explanation.
 type stages struct {
-	main, sidecar, cws      bool
+	main, sidecar, cws       bool
 	sidecarReason, cwsReason string
 }
 
