@@ -282,7 +282,7 @@ func sidecarFields() []field {
 	sc := func(c *Config) *AgentSidecar { return &c.AgentSidecar }
 	return []field{
 		boolField("agentSidecar.enabled", func(c *Config) *bool { return &sc(c).Enabled }),
-		stringField("agentSidecar.provider", func(c *Config) *string { return &sc(c).Provider }, oneOf(Providers...)),
+		stringField("agentSidecar.provider", func(c *Config) *string { return &sc(c).Provider }, provider),
 		sidecarSelectorsField("agentSidecar.selectors"),
 		sidecarProfilesField("agentSidecar.profiles"),
 		stringField("agentSidecar.registry", func(c *Config) *string { return &sc(c).Registry }, optional(registry)),
@@ -295,6 +295,14 @@ func sidecarFields() []field {
 		stringField("agentSidecar.clusterName", func(c *Config) *string { return &sc(c).ClusterName }, clusterName),
 		boolField("agentSidecar.languageDetection", func(c *Config) *bool { return &sc(c).LanguageDetection }),
 	}
+}
+
+// provider checks agentSidecar.provider: none, or the one provider Datadog knows.
+func provider(s string) error {
+	if s != "" && s != ProviderFargate {
+		return fmt.Errorf("must be \"\" (no provider) or %s, found %q: Datadog's webhook registers nothing for another", ProviderFargate, s)
+	}
+	return nil
 }
 
 // optional lets "" through a check: the field then takes its fallback.

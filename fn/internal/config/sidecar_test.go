@@ -15,7 +15,7 @@ func TestSidecarMisconfigurations(t *testing.T) {
 		name, config, field, says string
 	}{
 		{"no provider, no selector", "agentSidecar: {enabled: true}", "agentSidecar", "must be set"},
-		{"unknown provider", "agentSidecar: {enabled: true, provider: unsupported-prov}", "agentSidecar.provider", "must be one of"},
+		{"unknown provider", "agentSidecar: {enabled: true, provider: unsupported-prov}", "agentSidecar.provider", "must be \"\" (no provider) or fargate"},
 		{"two selectors", "agentSidecar:\n  enabled: true\n  provider: fargate\n  selectors:\n  - objectSelector: {matchLabels: {a: b}}\n  - namespaceSelector: {matchLabels: {c: d}}", "agentSidecar.selectors", "at most one selector"},
 		{"two profiles", "agentSidecar:\n  enabled: true\n  provider: fargate\n  profiles: [{env: [{name: A, value: b}]}, {}]", "agentSidecar.profiles", "at most one profile"},
 		{"unknown profile field", "agentSidecar:\n  provider: fargate\n  profiles: [{envs: []}]", "agentSidecar.profiles[0].envs", "is not a field"},

@@ -39,15 +39,22 @@ func (tr *Transformer) selectCWS(t *podtemplate.Template, warn warnFunc) (bool, 
 		return false, "", err
 	}
 	v, found := labels[labelCWS]
+	why := ""
 	switch {
 	case found && v == "true":
-		return true, fmt.Sprintf("CWS: template label %s=true", labelCWS), nil
+		why = fmt.Sprintf("CWS: template label %s=true", labelCWS)
 	case found && v == "false":
-		return false, "", nil
 	case c.MutateUnlabelled || tr.cfg.Selection.MutateUnlabelled:
-		return true, "CWS: mutateUnlabelled", nil
+		why = "CWS: mutateUnlabelled"
 	}
-	return false, "", nil
+	if why == "" {
+		return false, "", nil
+	}
+	if c.Mode != config.CWSInitContainer {
+		// Selected, but remote_copy changes no pod: the explanation still says so.
+		return false, why + ", remote_copy: no pod change (the cluster copies the tool at exec time)", nil
+	}
+	return true, why, nil
 }
 
 // cwsInit is the init container that copies the tool into the shared volume.
@@ -62,9 +69,6 @@ func (tr *Transformer) cwsInit() *yaml.Node {
 // is left as it is. The init container then gets the env block and the agent volumes, as the
 // re-invoked agent connection webhook gives them. It returns the volumes to list as safe to evict.
 func (tr *Transformer) instrumentCWS(p *pod, block []envVar, volumes []volume) ([]string, error) {
-	if tr.cfg.CWS.Mode != config.CWSInitContainer {
-		return nil, nil // remote_copy: the webhook changes no pod
-	}
 	status, err := p.t.Annotation(annotationCWSStatus)
 	if err != nil {
 		return nil, err

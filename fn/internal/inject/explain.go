@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"inject-datadog/fn/internal/config"
 	"inject-datadog/fn/internal/krm"
 	"inject-datadog/fn/internal/podtemplate"
 )
@@ -37,7 +36,7 @@ func (tr *Transformer) explainTemplate(t *podtemplate.Template, selected bool, r
 	if p.stages.sidecar {
 		parts = append(parts, tr.explainSidecar(p))
 	}
-	if p.stages.cws {
+	if p.stages.cws || p.stages.cwsReason != "" {
 		parts = append(parts, tr.explainCWS(p))
 	}
 	return strings.Join(parts, "; ")
@@ -61,8 +60,8 @@ func (tr *Transformer) explainSidecar(p *pod) string {
 
 // explainCWS says what CWS instrumentation did: remote_copy changes no pod.
 func (tr *Transformer) explainCWS(p *pod) string {
-	if tr.cfg.CWS.Mode != config.CWSInitContainer {
-		return "CWS remote_copy: no pod change (the cluster copies the tool at exec time)"
+	if !p.stages.cws {
+		return p.stages.cwsReason
 	}
 	return "CWS init_container (" + p.stages.cwsReason + ")"
 }

@@ -246,6 +246,7 @@ func (tr *Transformer) finishSidecar(p *pod, st sidecarState, warn warnFunc) ([]
 // fargateOverrides are the fargate provider's: the ddsockets volume in every container and user
 // init container, a shared process namespace, and the socket variables.
 func (tr *Transformer) fargateOverrides(p *pod, st sidecarState, warn warnFunc) ([]string, error) {
+	// The warnings are read from the record, so that a render of the output warns the same.
 	for _, c := range p.containers {
 		if c.init {
 			continue
@@ -255,13 +256,15 @@ func (tr *Transformer) fargateOverrides(p *pod, st sidecarState, warn warnFunc) 
 			vars = fargateSidecarEnv
 		}
 		for _, kv := range vars {
-			prior, err := p.edit.overrideEnv(c, yamltree.Map("name", kv[0], "value", kv[1]), c.field)
-			if err != nil {
+			if _, err := p.edit.overrideEnv(c, yamltree.Map("name", kv[0], "value", kv[1]), c.field); err != nil {
 				return nil, err
 			}
-			if prior != nil {
-				warn(c.field+".env", "overwritten: the Agent sidecar on Fargate sets %s=%s in container %s (was %q)",
-					kv[0], kv[1], c.name, yamltree.Get(prior, "value").Value)
+			if cr := p.edit.findRecord(c); cr != nil {
+				for _, m := range cr.Merged {
+					if m.Name == kv[0] && m.To == kv[1] {
+						warn(c.field+".env", "overwritten: the Agent sidecar on Fargate sets %s=%s in container %s (was %q)", kv[0], kv[1], c.name, m.From)
+					}
+				}
 			}
 		}
 	}
@@ -278,8 +281,9 @@ func (tr *Transformer) fargateOverrides(p *pod, st sidecarState, warn warnFunc) 
 	if mounted && p.edit.addVolume(volumeSockets, "emptyDir", yamltree.Map()) {
 		added = append(added, volumeSockets)
 	}
-	if prior := p.edit.setSpecBool("shareProcessNamespace", true); prior != nil {
-		warn(p.t.Field("spec", "shareProcessNamespace"), "overwritten: the Agent sidecar on Fargate sets shareProcessNamespace: true (was %s)", prior.Value)
+	p.edit.setSpecBool("shareProcessNamespace", true)
+	if prior := p.edit.rec.Spec["shareProcessNamespace"]; prior != nil {
+		warn(p.t.Field("spec", "shareProcessNamespace"), "overwritten: the Agent sidecar on Fargate sets shareProcessNamespace: true (was %s)", *prior)
 	}
 	return added, nil
 }

@@ -165,6 +165,9 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 		return failed, nil, false
 	}
 	if !st.any() {
+		if st.cwsReason != "" {
+			reason += "; " + st.cwsReason
+		}
 		explain(false, reason, nil, nil)
 		return notSelectedOutcome, nil, false
 	}
