@@ -32,7 +32,7 @@ IMAGE_SOURCE        ?=
 IMAGE_TAR           := $(BIN)/inject-datadog-image.tar
 IMAGE_BUILDER       := $(BIN)/image-builder
 
-.PHONY: build image example example-helm test lint fuzz bench clean
+.PHONY: build image example example-fargate example-helm test lint fuzz bench clean
 
 ## build: compile the function into bin/inject-datadog (static, no cgo)
 build:
@@ -65,6 +65,10 @@ $(HELM4):
 ## example: render the bundled kustomize example with the real kustomize and print it
 example: build $(KUSTOMIZE)
 	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/kustomize
+
+## example-fargate: render the EKS Fargate example (the Agent sidecar) with the real kustomize
+example-fargate: build $(KUSTOMIZE)
+	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/fargate
 
 ## example-helm: render the bundled Helm chart with Helm v3.22.0 and inject-datadog as its
 ## post-renderer and print it
