@@ -42,17 +42,17 @@ func (tr *Transformer) selectCWS(t *podtemplate.Template, warn warnFunc) (bool, 
 	why := ""
 	switch {
 	case found && v == "true":
-		why = fmt.Sprintf("CWS: template label %s=true", labelCWS)
+		why = fmt.Sprintf("template label %s=true", labelCWS)
 	case found && v == "false":
 	case c.MutateUnlabelled || tr.cfg.Selection.MutateUnlabelled:
-		why = "CWS: mutateUnlabelled"
+		why = "mutateUnlabelled"
 	}
 	if why == "" {
 		return false, "", nil
 	}
 	if c.Mode != config.CWSInitContainer {
 		// Selected, but remote_copy changes no pod: the explanation still says so.
-		return false, why + ", remote_copy: no pod change (the cluster copies the tool at exec time)", nil
+		return false, "CWS (" + why + "): remote_copy, no pod change (the cluster copies the tool at exec time)", nil
 	}
 	return true, why, nil
 }

@@ -26,9 +26,9 @@ func (tr *Transformer) explainTemplate(t *podtemplate.Template, selected bool, r
 	if p.stages.main {
 		parts = []string{fmt.Sprintf("%s: instrumented (%s)", head, reason), tr.explainAgent(t), tr.explainTags(t), tr.explainLibraries(p)}
 	} else {
-		why := p.stages.sidecarReason
-		if why == "" {
-			why = p.stages.cwsReason
+		why := "Agent sidecar: " + p.stages.sidecarReason
+		if !p.stages.sidecar {
+			why = "CWS: " + p.stages.cwsReason
 		}
 		parts = []string{fmt.Sprintf("%s: instrumented (%s)", head, why),
 			"no agent connection, tags or libraries: " + p.mainReason}

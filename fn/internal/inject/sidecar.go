@@ -87,9 +87,9 @@ func (tr *Transformer) selectSidecar(t *podtemplate.Template, warn warnFunc) (bo
 		}
 	}
 	if len(s.Selectors) == 0 {
-		return true, fmt.Sprintf("Agent sidecar: template label %s=%s", config.SidecarLabel, s.Provider), nil
+		return true, fmt.Sprintf("template label %s=%s", config.SidecarLabel, s.Provider), nil
 	}
-	return true, "Agent sidecar: agentSidecar.selectors", nil
+	return true, "agentSidecar.selectors", nil
 }
 
 // fargate reports whether the sidecar's provider is fargate.
