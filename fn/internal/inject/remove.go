@@ -66,6 +66,9 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 	}
 	removeEntries(yamltree.Get(p.spec, "containers"), rec.Sidecars, "name", t.Field("spec", "containers"), warn)
 	removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), warn)
+	rec.Volumes = keepMounted(p.spec, rec.Volumes, func(name, by string) {
+		warn(t.Field("spec", "volumes"), "kept: the volume %q is still mounted by container %s, which stays", name, by)
+	})
 	removeEntries(yamltree.Get(p.spec, "volumes"), rec.Volumes, "name", t.Field("spec", "volumes"), warn)
 	for _, key := range rec.Created {
 		if k, ok := strings.CutPrefix(key, "spec."); ok {
@@ -185,6 +188,30 @@ func removeEntries(list *yaml.Node, recorded []string, keyField, field string, w
 			warn(field+"["+strconv.Itoa(edited)+"]", "kept: %s %q was edited after inject-datadog added it", keyField, key)
 		}
 	}
+}
+
+// keepMounted drops from the volumes to remove those a container or init container that stays
+// still mounts: removal never leaves a pod the API server would reject.
+func keepMounted(spec *yaml.Node, volumes []string, kept func(name, by string)) []string {
+	by := map[string]string{}
+	for _, key := range []string{"containers", "initContainers"} {
+		for _, c := range yamltree.Items(yamltree.Get(spec, key)) {
+			for _, m := range yamltree.Items(yamltree.Get(c, "volumeMounts")) {
+				n, cn := yamltree.Get(m, "name"), yamltree.Get(c, "name")
+				if n != nil && cn != nil && by[n.Value] == "" {
+					by[n.Value] = cn.Value
+				}
+			}
+		}
+	}
+	return slices.DeleteFunc(volumes, func(e string) bool {
+		name := entryKey(e)
+		if c := by[name]; c != "" {
+			kept(name, c)
+			return true
+		}
+		return false
+	})
 }
 
 // restoreSpecBool gives a field of the spec a render set back the value it had (prior, as
