@@ -79,14 +79,13 @@ func (e *editor) addContainer(n *yaml.Node) {
 }
 
 // setSpecBool sets a boolean field of the spec, noting the value it had before the first
-// render that set it. It returns the value it replaced, nil when it changed nothing or the
-// field was absent.
-func (e *editor) setSpecBool(key string, v bool) *yaml.Node {
+// render that set it.
+func (e *editor) setSpecBool(key string, v bool) {
 	mayWrite(writes.specFields[key], "field", "spec."+key)
 	cur := yamltree.Get(e.spec, key)
 	want := strconv.FormatBool(v)
 	if cur != nil && cur.Kind == yaml.ScalarNode && cur.ShortTag() == yaml.NodeTagBool && strings.EqualFold(cur.Value, want) {
-		return nil
+		return
 	}
 	if _, seen := e.rec.Spec[key]; !seen {
 		if e.rec.Spec == nil {
@@ -100,14 +99,14 @@ func (e *editor) setSpecBool(key string, v bool) *yaml.Node {
 	}
 	yamltree.Set(e.spec, key, yamltree.Bool(v))
 	e.changed = true
-	return cur
 }
 
 // overrideEnv gives c the variable item as Datadog's sidecar webhook does: a variable of that
-// name is replaced where it stands, else item is appended after c's variables. It returns the
-// user's variable it overwrote (nil when none), or an error when that variable cannot be
-// rewritten and given back by removal (a valueFrom, or a value replaced by a valueFrom).
-func (e *editor) overrideEnv(c *container, item *yaml.Node, field string) (*yaml.Node, error) {
+// name is replaced where it stands, else item is appended after c's variables. A value of the
+// user's it replaces is noted in the record (merged), as setEnvValue does; a variable of the
+// user's that cannot be rewritten and given back by removal (a valueFrom, or a value replaced
+// by a valueFrom) is an error.
+func (e *editor) overrideEnv(c *container, item *yaml.Node, field string) error {
 	name := yamltree.Get(item, "name").Value
 	mayWrite(writesEnv(name) || c.name == sidecarName, "variable", name)
 	env := yamltree.Get(c.node, "env")
@@ -126,16 +125,16 @@ func (e *editor) overrideEnv(c *container, item *yaml.Node, field string) (*yaml
 			cr.Env = addOnce(cr.Env, entry(name, item))
 		}
 		e.changed = true
-		return nil, nil
+		return nil
 	}
 	cur := env.Content[at]
 	if digest(cur) == digest(item) {
-		return nil, nil
+		return nil
 	}
 	if e.isOwned(c) {
 		*cur = *item
 		e.changed = true
-		return nil, nil
+		return nil
 	}
 	if cr := e.findRecord(c); cr != nil {
 		for i, en := range cr.Env {
@@ -143,18 +142,17 @@ func (e *editor) overrideEnv(c *container, item *yaml.Node, field string) (*yaml
 				*cur = *item
 				cr.Env[i] = entry(name, cur)
 				e.changed = true
-				return nil, nil
+				return nil
 			}
 		}
 	}
 	val := yamltree.Get(item, "value")
 	if yamltree.Get(cur, "valueFrom") != nil || val == nil {
-		return nil, &podtemplate.FieldError{Field: fmt.Sprintf("%s.env[%d]", field, at),
+		return &podtemplate.FieldError{Field: fmt.Sprintf("%s.env[%d]", field, at),
 			Message: fmt.Sprintf("%s must not be set with valueFrom here: the Agent sidecar sets it, and inject-datadog only rewrites a variable's value", name)}
 	}
-	prior := deepCopy(cur)
 	e.setEnvValue(c, cur, val.Value)
-	return prior, nil
+	return nil
 }
 
 // findRecord is the record of c, nil when renders noted nothing about it.

@@ -2,6 +2,7 @@ package inject
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -82,7 +83,10 @@ func (tr *Transformer) selectSidecar(t *podtemplate.Template, warn warnFunc) (bo
 			warn("metadata.namespace", "agentSidecar: the labels of namespace %q are unknown (no v1 Namespace %s in the input, no namespaceLabels entry), so its namespaceSelector cannot match; add one of them", name, name)
 			return false, "", nil
 		}
-		if !ns.Matches(nsLabels) {
+		// The API server labels every namespace with its name (Kubernetes 1.21 and later).
+		withName := maps.Clone(nsLabels)
+		withName["kubernetes.io/metadata.name"] = name
+		if !ns.Matches(withName) {
 			return false, "", nil
 		}
 	}
@@ -236,7 +240,7 @@ func (tr *Transformer) finishSidecar(p *pod, st sidecarState, warn warnFunc) ([]
 	}
 	sc := st.sidecar
 	if isJob(p.t) {
-		if _, err := p.edit.overrideEnv(sc, yamltree.Map("name", envAutoExit, "value", "true"), sc.field); err != nil {
+		if err := p.edit.overrideEnv(sc, yamltree.Map("name", envAutoExit, "value", "true"), sc.field); err != nil {
 			return nil, err
 		}
 	}
@@ -256,13 +260,13 @@ func (tr *Transformer) fargateOverrides(p *pod, st sidecarState, warn warnFunc) 
 			vars = fargateSidecarEnv
 		}
 		for _, kv := range vars {
-			if _, err := p.edit.overrideEnv(c, yamltree.Map("name", kv[0], "value", kv[1]), c.field); err != nil {
+			if err := p.edit.overrideEnv(c, yamltree.Map("name", kv[0], "value", kv[1]), c.field); err != nil {
 				return nil, err
 			}
 			if cr := p.edit.findRecord(c); cr != nil {
 				for _, m := range cr.Merged {
 					if m.Name == kv[0] && m.To == kv[1] {
-						warn(c.field+".env", "overwritten: the Agent sidecar on Fargate sets %s=%s in container %s (was %q)", kv[0], kv[1], c.name, m.From)
+						warn(fmt.Sprintf("%s.env[%d]", c.field, envIndex(c, kv[0])), "overwritten: the Agent sidecar on Fargate sets %s=%s in container %s (was %q)", kv[0], kv[1], c.name, m.From)
 					}
 				}
 			}
@@ -298,7 +302,7 @@ func (tr *Transformer) applyProfile(p *pod, sc *container, warn warnFunc) error 
 		return nil
 	}
 	for _, e := range prof.Env {
-		if _, err := p.edit.overrideEnv(sc, deepCopy(e), sc.field); err != nil {
+		if err := p.edit.overrideEnv(sc, deepCopy(e), sc.field); err != nil {
 			return err
 		}
 	}
@@ -318,6 +322,16 @@ func (tr *Transformer) applyProfile(p *pod, sc *container, warn warnFunc) error 
 		p.edit.setKey(sc, part.key, deepCopy(part.v))
 	}
 	return nil
+}
+
+// envIndex is the index of c's variable name in its env list.
+func envIndex(c *container, name string) int {
+	for i, e := range yamltree.Items(yamltree.Get(c.node, "env")) {
+		if n := yamltree.Get(e, "name"); n != nil && n.Value == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // limitsOnly is the profile's resources when they replace the sidecar's: only when they have
