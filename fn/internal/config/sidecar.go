@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"inject-datadog/fn/internal/yamltree"
@@ -224,8 +225,8 @@ func readQuantities(n *yaml.Node, at string, ps *problems) {
 }
 
 func envName(s string) error {
-	if s == "" || strings.ContainsAny(s, "=\n\r ") {
-		return fmt.Errorf("must be an environment variable name, found %q", s)
+	if s == "" || len(validation.IsEnvVarName(s)) > 0 {
+		return fmt.Errorf("must be an environment variable name (letters, digits, '_', '-' and '.', not starting with a digit), found %q", s)
 	}
 	return nil
 }

@@ -21,6 +21,8 @@ func TestSidecarMisconfigurations(t *testing.T) {
 		{"unknown profile field", "agentSidecar:\n  provider: fargate\n  profiles: [{envs: []}]", "agentSidecar.profiles[0].envs", "is not a field"},
 		{"bad quantity", "agentSidecar:\n  provider: fargate\n  profiles: [{resources: {limits: {cpu: lots}}}]", "agentSidecar.profiles[0].resources.limits.cpu", "must be a Kubernetes quantity"},
 		{"value and valueFrom", "agentSidecar:\n  profiles: [{env: [{name: A, value: b, valueFrom: {secretKeyRef: {name: s, key: k}}}]}]", "agentSidecar.profiles[0].env[0]", "not both"},
+		{"env name", "agentSidecar:\n  profiles: [{env: [{name: '1A', value: b}]}]", "agentSidecar.profiles[0].env[0].name", "must be an environment variable name"},
+		{"selector not a list", "agentSidecar: {selectors: {objectSelector: {}}}", "agentSidecar.selectors", "must be a list"},
 		{"port as text", "agentSidecar: {clusterAgent: {port: \"5005\"}}", "agentSidecar.clusterAgent.port", "must be a port number"},
 		{"port out of range", "agentSidecar: {clusterAgent: {port: 70000}}", "agentSidecar.clusterAgent.port", "must be a port number"},
 		{"image tag", "agentSidecar: {imageTag: \"7:1\"}", "agentSidecar.imageTag", "must"},
