@@ -48,6 +48,7 @@ const (
 	dClusterName      = "clusterName"
 	dAgentImageName   = "agentImageName"
 	dAgentImageTag    = "agentImageTag"
+	dLangDetect       = "languageDetection"
 	dSSIEnabled       = "ssiEnabled"
 	dEnabledNS        = "enabledNamespaces"
 	dDisabledNS       = "disabledNamespaces"
@@ -106,7 +107,7 @@ var helmValues = section{
 		"site":        dSite,
 		"clusterName": dClusterName,
 		"apm": section{
-			"instrumentation": instrumentation(section{"skipKPITelemetry": dSkipKPI}),
+			"instrumentation": instrumentation(section{"skipKPITelemetry": dSkipKPI, "language_detection": section{"enabled": dLangDetect}}),
 			"socketPath":      dAPMSocket,
 			"socketEnabled":   dAPMSocketEnabled,
 			"useSocketVolume": dAPMUseSocketVolume,
@@ -153,7 +154,7 @@ var datadogAgent = section{
 			},
 			"apm": section{
 				"enabled":                dAPMEnabled,
-				"instrumentation":        instrumentation(nil),
+				"instrumentation":        instrumentation(section{"languageDetection": section{"enabled": dLangDetect}}),
 				"unixDomainSocketConfig": section{"path": dAPMSocket, "enabled": dAPMSocketEnabled},
 			},
 			"dogstatsd": section{"unixDomainSocketConfig": section{"path": dDSDSocket, "enabled": dDSDSocketEnabled}},

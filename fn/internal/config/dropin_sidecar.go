@@ -42,10 +42,10 @@ var sidecarKeys = map[bool]map[string]string{
 
 // sidecar maps agentSidecarInjection, which the chart and the operator pass to the Cluster Agent
 // only when its enabled is true: a section that leaves it off changes nothing, and neither do
-// the settings the sidecar alone reads (datadog.clusterName, agents.image).
+// the settings the sidecar alone reads (datadog.clusterName, agents.image, language detection).
 func (d *dropin) sidecar(c *Config) {
 	if !d.sidecarOn() {
-		for _, m := range []string{dClusterName, dAgentImageName, dAgentImageTag} {
+		for _, m := range []string{dClusterName, dAgentImageName, dAgentImageTag, dLangDetect} {
 			if f, ok := d.got[m]; ok {
 				d.warn(f.seq, f.path, "has no effect: only the Agent sidecar reads it, and agentSidecarInjection.enabled is not true")
 			}
@@ -71,6 +71,10 @@ func (d *dropin) sidecar(c *Config) {
 		c.AgentSidecar.ClusterAgent.ServiceName = fullname + "-cluster-agent"
 	}
 	c.AgentSidecar.ImageTag = dropinAgentTag
+	// Both give the Cluster Agent language detection with Single Step on and its
+	// language_detection (languageDetection) switch, on by default.
+	ssiOn, _ := d.flag(dSSIEnabled)
+	c.AgentSidecar.LanguageDetection = ssiOn && d.flagOr(dLangDetect, true)
 	if d.helm {
 		if _, ok := d.got[dAgentImageName]; ok {
 			d.set(c, dAgentImageName, "agentSidecar.imageName")

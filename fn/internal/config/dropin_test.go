@@ -429,7 +429,6 @@ agents:
 			"datadog.apiKey: has no render-time meaning: inject-datadog ignores it",
 			"datadog.logs: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.portEnabled: has no render-time meaning: inject-datadog ignores it",
-			"datadog.apm.instrumentation.language_detection: has no render-time meaning: inject-datadog ignores it",
 			"registry: is overridden by clusterAgent.admissionController.containerRegistry for the injected images",
 			"clusterAgent.replicas: has no render-time meaning: inject-datadog ignores it",
 			"clusterAgent.admissionController.failurePolicy: has no render-time meaning: inject-datadog ignores it",
@@ -450,7 +449,7 @@ status: {}
 `, []string{
 			"spec.global.credentials: has no render-time meaning: inject-datadog ignores it",
 			"spec.features.logCollection: has no render-time meaning: inject-datadog ignores it",
-			"spec.features.apm.instrumentation.languageDetection: has no render-time meaning: inject-datadog ignores it",
+			"spec.features.apm.instrumentation.languageDetection.enabled: has no effect: only the Agent sidecar reads it, and agentSidecarInjection.enabled is not true",
 			"spec.override: has no render-time meaning: inject-datadog ignores it",
 		}, nil},
 		{"Single Step settings while it is off", "datadog: {apm: {instrumentation: {enabledNamespaces: [shop], libVersions: {java: v1}}}}", []string{
@@ -537,6 +536,7 @@ status: {}
 		{"the sidecar's settings with the sidecar off", "datadog: {clusterName: prod}\nagents: {image: {tag: 7.81.1}}", []string{
 			"datadog.clusterName: has no effect: only the Agent sidecar reads it, and agentSidecarInjection.enabled is not true",
 			"agents.image.tag: has no effect: only the Agent sidecar reads it, and agentSidecarInjection.enabled is not true"}, nil},
+		{"language detection reaches the sidecar only with Single Step", "datadog: {apm: {instrumentation: {language_detection: {enabled: true}}}}\nclusterAgent: {admissionController: {configMode: hostip, agentSidecarInjection: {enabled: true, provider: fargate}}}", nil, nil},
 		{"the sidecar's TLS verification", "clusterAgent: {admissionController: {agentSidecarInjection: {enabled: true, provider: fargate, clusterAgentTlsVerification: {enabled: true}}}}", []string{
 			"clusterAgent.admissionController.agentSidecarInjection.clusterAgentTlsVerification: is not supported: inject-datadog renders the sidecar of Datadog's reference version (7.67), which has no TLS verification"}, nil},
 		{"CWS in remote_copy", "clusterAgent: {admissionController: {cwsInstrumentation: {enabled: true}}}", []string{

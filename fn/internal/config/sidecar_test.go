@@ -128,3 +128,30 @@ func TestSidecarDefaults(t *testing.T) {
 		t.Errorf("a profile by default")
 	}
 }
+
+// The chart and the operator turn the Cluster Agent's language detection on with Single Step and
+// its language detection switch, which defaults to true.
+func TestDropInSidecarLanguageDetection(t *testing.T) {
+	const sidecarOn = "clusterAgent: {admissionController: {configMode: hostip, agentSidecarInjection: {enabled: true, provider: fargate}}}\n"
+	const op = "apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec: {features: {admissionController: {agentCommunicationMode: hostip, agentSidecarInjection: {enabled: true, provider: fargate}}, apm: {instrumentation: "
+	for _, tt := range []struct {
+		name, config string
+		want         bool
+	}{
+		{"chart: Single Step off", sidecarOn, false},
+		{"chart: Single Step on, detection by default", sidecarOn + "datadog: {apm: {instrumentation: {enabled: true}}}", true},
+		{"chart: Single Step on, detection off", sidecarOn + "datadog: {apm: {instrumentation: {enabled: true, language_detection: {enabled: false}}}}", false},
+		{"operator: Single Step on, detection by default", op + "{enabled: true}}}}", true},
+		{"operator: Single Step on, detection off", op + "{enabled: true, languageDetection: {enabled: false}}}}}", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, errs := Parse(parseYAML(t, tt.config))
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			if c.AgentSidecar.LanguageDetection != tt.want {
+				t.Errorf("languageDetection %v, want %v", c.AgentSidecar.LanguageDetection, tt.want)
+			}
+		})
+	}
+}
