@@ -177,6 +177,12 @@ func (tr *Transformer) addSidecar(p *pod) (sidecarState, error) {
 		ro = prof.ReadOnlyRootFilesystem()
 	}
 	if ro {
+		for i, ic := range yamltree.Items(yamltree.Get(p.spec, "initContainers")) {
+			if n := yamltree.Get(ic, "name"); n != nil && n.Value == copyConfigInitName {
+				return sidecarState{}, &podtemplate.FieldError{Field: p.t.Field("spec", "initContainers", "["+strconv.Itoa(i)+"]"),
+					Message: fmt.Sprintf("the init container %q must not be there without the container %s: the Agent sidecar with a read-only root filesystem adds one of that name", copyConfigInitName, sidecarName)}
+			}
+		}
 		for _, v := range readOnlyVolumes {
 			if ref := p.edit.volume(v[0]); ref != nil {
 				return sidecarState{}, &podtemplate.FieldError{Field: p.t.Field("spec", "volumes", "["+strconv.Itoa(ref.index)+"]"),
