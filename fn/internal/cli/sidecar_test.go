@@ -331,3 +331,39 @@ func TestSidecarRemovalKeepsAHandEditedSidecar(t *testing.T) {
 		t.Errorf("shareProcessNamespace kept")
 	}
 }
+
+// The sidecar's namespace selector reads the labels of the input's Namespaces, with the name label
+// the API server gives every namespace; a namespace whose labels are unknown is not selected, with
+// a warning.
+func TestSidecarNamespaceSelector(t *testing.T) {
+	const pod = `- apiVersion: v1
+  kind: Pod
+  metadata: {name: p, namespace: %NS%}
+  spec:
+    containers:
+    - name: app
+`
+	const fc = `{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, agentSidecar: {enabled: true, selectors: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}}]}}`
+	namespaces := "- {apiVersion: v1, kind: Namespace, metadata: {name: shop}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: other}}\n"
+	for _, tt := range []struct {
+		ns, warning string
+		selected    bool
+	}{
+		{"shop", "", true},
+		{"other", "", false},
+		{"unknown", `agentSidecar: the labels of namespace "unknown" are unknown`, false},
+	} {
+		t.Run(tt.ns, func(t *testing.T) {
+			out, stderr, code := run([]byte(resourceList(strings.Replace(pod, "%NS%", tt.ns, 1)+namespaces, fc)))
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s", code, stderr)
+			}
+			if got := strings.Contains(out, "name: datadog-agent-injected"); got != tt.selected {
+				t.Errorf("sidecar added: %v, want %v", got, tt.selected)
+			}
+			if tt.warning != "" && !strings.Contains(stderr, tt.warning) {
+				t.Errorf("no warning %q:\n%s", tt.warning, stderr)
+			}
+		})
+	}
+}
