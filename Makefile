@@ -41,7 +41,7 @@ STAND_IN_BASE       := $(BIN)/stand-in-base.tar
 IMAGE_E2E           := localhost/inject-datadog:e2e
 IMAGE_E2E_TAR       := $(BIN)/inject-datadog-image-e2e.tar
 
-.PHONY: build image image-builder image-e2e example example-helm test lint fuzz bench clean
+.PHONY: build image image-builder image-e2e example example-fargate example-helm test lint fuzz bench clean
 
 ## build: compile the function into bin/inject-datadog (static, no cgo)
 build:
@@ -85,6 +85,10 @@ $(HELM4):
 ## example: render the bundled kustomize example with the real kustomize and print it
 example: build $(KUSTOMIZE)
 	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/kustomize
+
+## example-fargate: render the EKS Fargate example (the Agent sidecar) with the real kustomize
+example-fargate: build $(KUSTOMIZE)
+	$(KUSTOMIZE) build --enable-alpha-plugins --enable-exec examples/fargate
 
 ## example-helm: render the bundled Helm chart with Helm v3.22.0 and inject-datadog as its
 ## post-renderer and print it

@@ -10,7 +10,7 @@ import (
 )
 
 // kustomizeExamples are the examples run through kustomize, each with its expected.yaml.
-var kustomizeExamples = []string{"kustomize", "apm-inject", "targets"}
+var kustomizeExamples = []string{"kustomize", "apm-inject", "targets", "fargate"}
 
 // kustomizeExample copies an example and points its exec path at the binary under test; config is
 // appended to its functionConfig.

@@ -14,17 +14,24 @@ import (
 // The same workloads rendered under the Datadog Helm chart's values, a DatadogAgent and the
 // equivalent native config come out identical (docs/migration.md "Coming from the webhook").
 func TestDropInFormsRenderAlike(t *testing.T) {
-	outputs := map[string]string{}
-	for _, name := range []string{"dropin-native", "dropin-helm-values", "dropin-datadogagent"} {
-		out, stderr, code := run(goldenInput(t, "testdata/golden/"+name))
-		if code != 0 {
-			t.Fatalf("%s: exit %d\n%s", name, code, stderr)
+	// Each set: the native case, then the chart's values and the DatadogAgent that mean the same;
+	// the second is the reference's worked example of the Agent sidecar (§2.12).
+	for _, set := range [][3]string{
+		{"dropin-native", "dropin-helm-values", "dropin-datadogagent"},
+		{"dropin-native-agent-sidecar", "dropin-helm-agent-sidecar", "dropin-datadogagent-agent-sidecar"},
+	} {
+		outputs := map[string]string{}
+		for _, name := range set {
+			out, stderr, code := run(goldenInput(t, "testdata/golden/"+name))
+			if code != 0 {
+				t.Fatalf("%s: exit %d\n%s", name, code, stderr)
+			}
+			outputs[name] = itemsOf(t, out)
 		}
-		outputs[name] = itemsOf(t, out)
-	}
-	for _, name := range []string{"dropin-helm-values", "dropin-datadogagent"} {
-		if outputs[name] != outputs["dropin-native"] {
-			t.Errorf("%s renders otherwise than the native config:\n%s", name, diffLines(outputs["dropin-native"], outputs[name]))
+		for _, name := range set[1:] {
+			if outputs[name] != outputs[set[0]] {
+				t.Errorf("%s renders otherwise than the native config:\n%s", name, diffLines(outputs[set[0]], outputs[name]))
+			}
 		}
 	}
 }

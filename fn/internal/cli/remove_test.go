@@ -183,7 +183,7 @@ func rawItems(t *testing.T, rl []byte) string {
 func TestRemoveIgnoresWhatItNeverWrites(t *testing.T) {
 	const record = `          inject-datadog.fn.kpt.dev/injected: '{"containers":[{"name":"app","env":["LOG_LEVEL@fcf012ac"],` +
 		`"mounts":["/data@069b0e99"],"created":["ports"]}],"volumes":["data@282e1abc"],"initContainers":["migrate@0f2af762"],` +
-		`"annotations":{"team":null},"created":["spec.hostAliases"]}'` + "\n"
+		`"sidecars":["app@00000000"],"spec":{"hostNetwork":null},"annotations":{"team":null},"created":["spec.hostAliases"]}'` + "\n"
 	items := `- apiVersion: apps/v1
   kind: Deployment
   metadata: {name: web}
@@ -207,6 +207,7 @@ func TestRemoveIgnoresWhatItNeverWrites(t *testing.T) {
             mountPath: /data
           ports: []
         hostAliases: []
+        hostNetwork: true
         volumes:
         - name: data
           emptyDir: {}
@@ -217,7 +218,8 @@ func TestRemoveIgnoresWhatItNeverWrites(t *testing.T) {
 	}
 	field := "spec.template.metadata.annotations.inject-datadog.fn.kpt.dev/injected: ignored: the record names "
 	for _, what := range []string{`variable "LOG_LEVEL" in container app`, `mount "/data" in container app`,
-		`key "ports" in container app`, `volume "data"`, `init container "migrate"`, `annotation "team"`, `key "spec.hostAliases"`} {
+		`key "ports" in container app`, `volume "data"`, `init container "migrate"`, `annotation "team"`, `key "spec.hostAliases"`,
+		`container "app"`, `field spec.hostNetwork`} {
 		if !strings.Contains(stderr, field+what+", which inject-datadog never writes") {
 			t.Errorf("stderr lacks the warning about %s:\n%s", what, stderr)
 		}

@@ -46,6 +46,10 @@ type Config struct {
 	Agent            Agent
 	Libraries        Libraries
 	PodTemplatePaths []TemplatePath
+	// AgentSidecar is the Agent sidecar (docs/behaviour.md "The Agent sidecar").
+	AgentSidecar AgentSidecar
+	// CWS is the CWS instrumentation (docs/behaviour.md "CWS instrumentation").
+	CWS CWS
 	// Targets are the Single Step targets, in the order they are tried.
 	Targets []Target
 	// NamespaceLabels gives the labels of namespaces, over those of the bundle's Namespaces.
@@ -168,5 +172,7 @@ func Default() *Config {
 			},
 			ExcludeContainers: []string{"istio-proxy"},
 		},
+		AgentSidecar: defaultAgentSidecar(),
+		CWS:          defaultCWS(),
 	}
 }

@@ -47,6 +47,13 @@ func specDefaults() *Config {
 			Versions:          map[string]string{"java": "v1", "js": "v5", "python": "v3", "dotnet": "v3", "ruby": "v2", "php": "v1"},
 			ExcludeContainers: []string{"istio-proxy"},
 		},
+		AgentSidecar: AgentSidecar{
+			ImageName:    "agent",
+			ImageTag:     "7",
+			ClusterAgent: SidecarClusterAgent{Enabled: true, ServiceName: "datadog-cluster-agent", Port: 5005},
+			Site:         "datadoghq.com",
+		},
+		CWS: CWS{Mode: "remote_copy", ImageName: "cws-instrumentation", ImageTag: "latest"},
 	}
 }
 

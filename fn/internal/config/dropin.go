@@ -44,6 +44,11 @@ const (
 	dACRegistry       = "admissionRegistry"
 	dRegistry         = "registry"
 	dSidecar          = "agentSidecarInjection"
+	dCWS              = "cwsInstrumentation"
+	dClusterName      = "clusterName"
+	dAgentImageName   = "agentImageName"
+	dAgentImageTag    = "agentImageTag"
+	dLangDetect       = "languageDetection"
 	dSSIEnabled       = "ssiEnabled"
 	dEnabledNS        = "enabledNamespaces"
 	dDisabledNS       = "disabledNamespaces"
@@ -94,11 +99,15 @@ var helmValues = section{
 	"nameOverride":          dNameOverride,
 	"targetSystem":          dTargetSystem,
 	"providers":             section{"gke": section{"autopilot": dAutopilot, "gdc": dGDC}},
-	"agents":                section{"localService": section{"overrideName": dServiceName}},
+	"agents": section{
+		"localService": section{"overrideName": dServiceName},
+		"image":        section{"name": dAgentImageName, "tag": dAgentImageTag},
+	},
 	"datadog": section{
-		"site": dSite,
+		"site":        dSite,
+		"clusterName": dClusterName,
 		"apm": section{
-			"instrumentation": instrumentation(section{"skipKPITelemetry": dSkipKPI}),
+			"instrumentation": instrumentation(section{"skipKPITelemetry": dSkipKPI, "language_detection": section{"enabled": dLangDetect}}),
 			"socketPath":      dAPMSocket,
 			"socketEnabled":   dAPMSocketEnabled,
 			"useSocketVolume": dAPMUseSocketVolume,
@@ -119,6 +128,7 @@ var helmValues = section{
 			"configMode":            dMode,
 			"containerRegistry":     dACRegistry,
 			"agentSidecarInjection": dSidecar,
+			"cwsInstrumentation":    dCWS,
 		},
 	},
 }
@@ -129,6 +139,7 @@ var datadogAgent = section{
 		"global": section{
 			"registry":     dRegistry,
 			"site":         dSite,
+			"clusterName":  dClusterName,
 			"localService": section{"nameOverride": dServiceName},
 		},
 		"features": section{
@@ -139,10 +150,11 @@ var datadogAgent = section{
 				"agentCommunicationMode": dMode,
 				"registry":               dACRegistry,
 				"agentSidecarInjection":  dSidecar,
+				"cwsInstrumentation":     dCWS,
 			},
 			"apm": section{
 				"enabled":                dAPMEnabled,
-				"instrumentation":        instrumentation(nil),
+				"instrumentation":        instrumentation(section{"languageDetection": section{"enabled": dLangDetect}}),
 				"unixDomainSocketConfig": section{"path": dAPMSocket, "enabled": dAPMSocketEnabled},
 			},
 			"dogstatsd": section{"unixDomainSocketConfig": section{"path": dDSDSocket, "enabled": dDSDSocketEnabled}},
@@ -362,7 +374,8 @@ func (d *dropin) settings(c *Config) {
 		}
 	}
 	d.registry(c)
-	d.sidecar()
+	d.sidecar(c)
+	d.cws(c)
 	d.set(c, dInjectorTag, "libraries.injectorVersion")
 	d.securityProducts(c)
 	d.set(c, dProfiling, "libraries.profiling")
@@ -531,30 +544,6 @@ func operatorAutopilot(fc *yaml.Node) bool {
 	}
 	return value("agent.datadoghq.com/cluster-provider") == "gke-autopilot" ||
 		strings.EqualFold(value("experimental.agent.datadoghq.com/autopilot"), "true")
-}
-
-// sidecar warns about the agent sidecar injection, which inject-datadog does not do, when it is
-// on: the chart and the operator pass it to the Cluster Agent only when its enabled is true
-// (the chart's templates/_ac-agent-sidecar-env.yaml), so a section that leaves it off, as the
-// chart's defaults do, changes nothing.
-func (d *dropin) sidecar() {
-	f, ok := d.got[dSidecar]
-	if !ok || f.value.Kind != yaml.MappingNode {
-		if ok {
-			d.fail(f.path, mustBe("a map", f.value).Error())
-		}
-		return
-	}
-	enabled := yamltree.Get(f.value, "enabled")
-	if enabled == nil || isUnset(enabled) {
-		return
-	}
-	switch on, err := boolNode(enabled); {
-	case err != nil:
-		d.fail(f.path+".enabled", err.Error())
-	case on:
-		d.warn(f.seq, f.path, "is not supported: inject-datadog injects no agent sidecar")
-	}
 }
 
 // kpiTelemetry reads skipKPITelemetry. The chart gives the Cluster Agent, which injects them,

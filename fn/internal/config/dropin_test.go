@@ -169,6 +169,88 @@ libraries:
   appsec: true
 `,
 		},
+		{
+			// The reference's worked example (§2.12) with a profile, a selector and CWS: the chart's
+			// Cluster Agent service is <release>-cluster-agent, the operator's <name>-cluster-agent.
+			name: "Agent sidecar on Fargate, CWS in init_container mode",
+			helm: `
+datadog:
+  site: datadoghq.eu
+  clusterName: prod
+clusterAgent:
+  admissionController:
+    configMode: hostip
+    containerRegistry: public.ecr.aws/datadog
+    agentSidecarInjection:
+      enabled: true
+      provider: fargate
+      clusterAgentCommunicationEnabled: true
+      selectors:
+        - objectSelector:
+            matchLabels: {app: web}
+      profiles:
+        - env: [{name: DD_LOG_LEVEL, value: debug}]
+          securityContext: {readOnlyRootFilesystem: true}
+    cwsInstrumentation:
+      enabled: true
+      mode: init_container
+agents:
+  localService:
+    overrideName: datadog-agent
+`,
+			operator: `
+apiVersion: datadoghq.com/v2alpha1
+kind: DatadogAgent
+metadata:
+  name: datadog
+spec:
+  global:
+    site: datadoghq.eu
+    clusterName: prod
+  features:
+    admissionController:
+      agentCommunicationMode: hostip
+      registry: public.ecr.aws/datadog
+      agentSidecarInjection:
+        enabled: true
+        provider: fargate
+        clusterAgentCommunicationEnabled: true
+        selectors:
+          - objectSelector:
+              matchLabels: {app: web}
+          - {}
+        profiles:
+          - env: [{name: DD_LOG_LEVEL, value: debug}]
+            securityContext: {readOnlyRootFilesystem: true}
+      cwsInstrumentation:
+        enabled: true
+        mode: init_container
+`,
+			native: `
+apiVersion: fn.kpt.dev/v1alpha1
+kind: InjectDatadog
+config:
+  serviceName: datadog-agent
+libraries:
+  method: apm-inject
+  registry: public.ecr.aws/datadog
+agentSidecar:
+  enabled: true
+  provider: fargate
+  imageTag: 7.81.1
+  site: datadoghq.eu
+  clusterName: prod
+  selectors:
+    - objectSelector:
+        matchLabels: {app: web}
+  profiles:
+    - env: [{name: DD_LOG_LEVEL, value: debug}]
+      securityContext: {readOnlyRootFilesystem: true}
+cws:
+  enabled: true
+  mode: init_container
+`,
+		},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -347,11 +429,9 @@ agents:
 			"datadog.apiKey: has no render-time meaning: inject-datadog ignores it",
 			"datadog.logs: has no render-time meaning: inject-datadog ignores it",
 			"datadog.apm.portEnabled: has no render-time meaning: inject-datadog ignores it",
-			"datadog.apm.instrumentation.language_detection: has no render-time meaning: inject-datadog ignores it",
 			"registry: is overridden by clusterAgent.admissionController.containerRegistry for the injected images",
 			"clusterAgent.replicas: has no render-time meaning: inject-datadog ignores it",
 			"clusterAgent.admissionController.failurePolicy: has no render-time meaning: inject-datadog ignores it",
-			"clusterAgent.admissionController.agentSidecarInjection: is not supported: inject-datadog injects no agent sidecar",
 			"agents.tolerations: has no render-time meaning: inject-datadog ignores it",
 		}, nil},
 		{"operator: unmapped settings", op + `spec:
@@ -369,7 +449,7 @@ status: {}
 `, []string{
 			"spec.global.credentials: has no render-time meaning: inject-datadog ignores it",
 			"spec.features.logCollection: has no render-time meaning: inject-datadog ignores it",
-			"spec.features.apm.instrumentation.languageDetection: has no render-time meaning: inject-datadog ignores it",
+			"spec.features.apm.instrumentation.languageDetection.enabled: has no effect: only the Agent sidecar reads it, and agentSidecarInjection.enabled is not true",
 			"spec.override: has no render-time meaning: inject-datadog ignores it",
 		}, nil},
 		{"Single Step settings while it is off", "datadog: {apm: {instrumentation: {enabledNamespaces: [shop], libVersions: {java: v1}}}}", []string{
@@ -451,8 +531,16 @@ status: {}
 			"fullnameOverride: must be a string, found a number (12); quote it"}},
 		{"the agent sidecar off, as the chart's defaults", "clusterAgent: {admissionController: {configMode: hostip, agentSidecarInjection: {enabled: false, provider: '', selectors: [], profiles: []}}}", nil, nil},
 		{"operator: the agent sidecar off", op + "spec: {features: {admissionController: {agentCommunicationMode: hostip, agentSidecarInjection: {enabled: false, provider: fargate}}}}", nil, nil},
-		{"operator: the agent sidecar on", op + "spec: {features: {admissionController: {agentCommunicationMode: hostip, agentSidecarInjection: {enabled: true}}}}", []string{
-			"spec.features.admissionController.agentSidecarInjection: is not supported: inject-datadog injects no agent sidecar"}, nil},
+		{"operator: the agent sidecar on without a provider or selector", op + "spec: {features: {admissionController: {agentCommunicationMode: hostip, agentSidecarInjection: {enabled: true}}}}", nil, []string{
+			"agentSidecar: agentSidecar.provider or agentSidecar.selectors must be set when agentSidecar.enabled is true: with neither, Datadog's webhook selects no pod"}},
+		{"the sidecar's settings with the sidecar off", "datadog: {clusterName: prod}\nagents: {image: {tag: 7.81.1}}", []string{
+			"datadog.clusterName: has no effect: only the Agent sidecar reads it, and agentSidecarInjection.enabled is not true",
+			"agents.image.tag: has no effect: only the Agent sidecar reads it, and agentSidecarInjection.enabled is not true"}, nil},
+		{"language detection reaches the sidecar only with Single Step", "datadog: {apm: {instrumentation: {language_detection: {enabled: true}}}}\nclusterAgent: {admissionController: {configMode: hostip, agentSidecarInjection: {enabled: true, provider: fargate}}}", nil, nil},
+		{"the sidecar's TLS verification", "clusterAgent: {admissionController: {agentSidecarInjection: {enabled: true, provider: fargate, clusterAgentTlsVerification: {enabled: true}}}}", []string{
+			"clusterAgent.admissionController.agentSidecarInjection.clusterAgentTlsVerification: is not supported: inject-datadog renders the sidecar of Datadog's reference version (7.67), which has no TLS verification"}, nil},
+		{"CWS in remote_copy", "clusterAgent: {admissionController: {cwsInstrumentation: {enabled: true}}}", []string{
+			"clusterAgent.admissionController.cwsInstrumentation: mode remote_copy: the webhook changes no pod in this mode, and neither does inject-datadog"}, nil},
 		{"the agent sidecar's switch as a string", "clusterAgent: {admissionController: {agentSidecarInjection: {enabled: 'yes'}}}", nil, []string{
 			`clusterAgent.admissionController.agentSidecarInjection.enabled: must be a bool (true or false, unquoted), found a string ("yes")`}},
 		{"profiling", "datadog: {profiling: {enabled: sometimes}}", nil, []string{

@@ -61,6 +61,10 @@ func buildFields() []field {
 		profilingField("libraries.profiling"),
 		stringField("libraries.installID", func(c *Config) *string { return &c.Libraries.InstallID }, nil),
 		stringField("libraries.installTime", func(c *Config) *string { return &c.Libraries.InstallTime }, nil),
+	)
+	fs = append(fs, sidecarFields()...)
+	fs = append(fs, cwsFields()...)
+	fs = append(fs,
 		templatePathsField("podTemplatePaths"),
 		targetsField("targets"),
 		namespaceLabelsField("namespaceLabels"),

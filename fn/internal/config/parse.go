@@ -273,5 +273,7 @@ func validate(c *Config) []Error {
 	if len(c.Targets) > 0 && len(c.Libraries.Inject) > 0 {
 		errs = append(errs, Error{"targets", "targets and libraries.inject must not both be set: with targets, ddTraceVersions chooses the libraries"})
 	}
+	errs = append(errs, validateSidecar(c)...)
+	errs = append(errs, validateCWS(c)...)
 	return errs
 }

@@ -26,6 +26,10 @@ type pod struct {
 	// none were injected when some were chosen: both for the explanation.
 	choice  libraryChoice
 	skipped string
+	// stages are the mutations that selected the template; mainReason is why the main one did
+	// not, when it did not.
+	stages     stages
+	mainReason string
 }
 
 type container struct {

@@ -3,6 +3,8 @@ package inject
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -22,7 +24,20 @@ type editor struct {
 	// rec is what the renders added, the record of earlier ones included.
 	rec     record
 	changed bool
+	// owned are the containers and init containers that renders added whole (this one, or an
+	// earlier one whose record entry still matches them): edits to them are not noted one by
+	// one, their entry's digest is brought up to date when the render finishes.
+	owned map[*yaml.Node]ownedEntry
 }
+
+// ownedEntry is where the record lists an owned container: the list and the entry's key.
+type ownedEntry struct {
+	list func(r *record) *[]string
+	key  string
+}
+
+func sidecarEntries(r *record) *[]string { return &r.Sidecars }
+func initEntries(r *record) *[]string    { return &r.Init }
 
 // start takes up the record of earlier renders, which this one adds to.
 func (e *editor) start() error {
@@ -30,7 +45,133 @@ func (e *editor) start() error {
 	if r != nil {
 		e.rec = *r
 	}
+	e.owned = map[*yaml.Node]ownedEntry{}
+	for _, l := range []struct {
+		key  string
+		list func(r *record) *[]string
+	}{{"containers", sidecarEntries}, {"initContainers", initEntries}} {
+		for _, en := range *l.list(&e.rec) {
+			name, want, _ := strings.Cut(en, "@")
+			for _, c := range yamltree.Items(yamltree.Get(e.spec, l.key)) {
+				if n := yamltree.Get(c, "name"); n != nil && n.Value == name && digest(c) == want {
+					e.owned[c] = ownedEntry{l.list, name}
+				}
+			}
+		}
+	}
 	return err
+}
+
+// isOwned reports whether c was added whole by a render.
+func (e *editor) isOwned(c *container) bool {
+	_, ok := e.owned[c.node]
+	return ok
+}
+
+// addContainer appends the container n to spec.containers (the Agent sidecar).
+func (e *editor) addContainer(n *yaml.Node) {
+	name := yamltree.Get(n, "name").Value
+	mayWrite(writes.containers[name], "container", name)
+	yamltree.Append(e.list(nil, e.spec, "containers"), n)
+	e.rec.Sidecars = addOnce(e.rec.Sidecars, entry(name, n))
+	e.owned[n] = ownedEntry{sidecarEntries, name}
+	e.changed = true
+}
+
+// setSpecBool sets a boolean field of the spec, noting the value it had before the first
+// render that set it.
+func (e *editor) setSpecBool(key string, v bool) {
+	mayWrite(writes.specFields[key], "field", "spec."+key)
+	cur := yamltree.Get(e.spec, key)
+	want := strconv.FormatBool(v)
+	if cur != nil && cur.Kind == yaml.ScalarNode && cur.ShortTag() == yaml.NodeTagBool && strings.EqualFold(cur.Value, want) {
+		return
+	}
+	if _, seen := e.rec.Spec[key]; !seen {
+		if e.rec.Spec == nil {
+			e.rec.Spec = map[string]*string{}
+		}
+		var prev *string
+		if cur != nil {
+			prev = &cur.Value
+		}
+		e.rec.Spec[key] = prev
+	}
+	yamltree.Set(e.spec, key, yamltree.Bool(v))
+	e.changed = true
+}
+
+// overrideEnv gives c the variable item as Datadog's sidecar webhook does: a variable of that
+// name is replaced where it stands, else item is appended after c's variables. A value of the
+// user's it replaces is noted in the record (merged), as setEnvValue does; a variable of the
+// user's that cannot be rewritten and given back by removal (a valueFrom, or a value replaced
+// by a valueFrom) is an error.
+func (e *editor) overrideEnv(c *container, item *yaml.Node, field string) error {
+	name := yamltree.Get(item, "name").Value
+	mayWrite(writesEnv(name) || c.name == sidecarName, "variable", name)
+	env := yamltree.Get(c.node, "env")
+	at := -1
+	for i, it := range yamltree.Items(env) {
+		if n := yamltree.Get(it, "name"); n != nil && n.Value == name {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		insert(e.list(c, c.node, "env"), false, item)
+		c.envNames[name] = true
+		if !e.isOwned(c) {
+			cr := e.rec.container(c)
+			cr.Env = addOnce(cr.Env, entry(name, item))
+		}
+		e.changed = true
+		return nil
+	}
+	cur := env.Content[at]
+	if digest(cur) == digest(item) {
+		return nil
+	}
+	if e.isOwned(c) {
+		*cur = *item
+		e.changed = true
+		return nil
+	}
+	if cr := e.findRecord(c); cr != nil {
+		for i, en := range cr.Env {
+			if entryKey(en) == name {
+				*cur = *item
+				cr.Env[i] = entry(name, cur)
+				e.changed = true
+				return nil
+			}
+		}
+	}
+	val := yamltree.Get(item, "value")
+	if yamltree.Get(cur, "valueFrom") != nil || val == nil {
+		return &podtemplate.FieldError{Field: fmt.Sprintf("%s.env[%d]", field, at),
+			Message: fmt.Sprintf("%s must not be set with valueFrom here: the Agent sidecar sets it, and inject-datadog only rewrites a variable's value", name)}
+	}
+	e.setEnvValue(c, cur, val.Value)
+	return nil
+}
+
+// findRecord is the record of c, nil when renders noted nothing about it.
+func (e *editor) findRecord(c *container) *containerRecord {
+	for i := range e.rec.Containers {
+		if cr := &e.rec.Containers[i]; cr.Name == c.name && cr.Init == c.init {
+			return cr
+		}
+	}
+	return nil
+}
+
+// setKey sets a key of an owned container (the sidecar's resources and securityContext).
+func (e *editor) setKey(c *container, key string, v *yaml.Node) {
+	if cur := yamltree.Get(c.node, key); cur != nil && digest(cur) == digest(v) {
+		return
+	}
+	yamltree.Set(c.node, key, v)
+	e.changed = true
 }
 
 // addEnv puts the env items in c's env list, in order: at its head when first is set (the env
@@ -40,11 +181,13 @@ func (e *editor) addEnv(c *container, first bool, items ...*yaml.Node) {
 		return
 	}
 	insert(e.list(c, c.node, "env"), first, items...)
-	cr := e.rec.container(c)
 	for _, it := range items {
 		name := yamltree.Get(it, "name").Value
 		mayWrite(writesEnv(name), "variable", name)
-		cr.Env = addOnce(cr.Env, entry(name, it))
+		if !e.isOwned(c) {
+			cr := e.rec.container(c)
+			cr.Env = addOnce(cr.Env, entry(name, it))
+		}
 		c.envNames[name] = true
 	}
 	e.changed = true
@@ -106,9 +249,11 @@ func (e *editor) mount(c *container, first bool, mounts ...*yaml.Node) bool {
 		return false
 	}
 	insert(e.list(c, c.node, "volumeMounts"), first, fresh...)
-	cr := e.rec.container(c)
-	for _, m := range fresh {
-		cr.Mounts = addOnce(cr.Mounts, entry(yamltree.Get(m, "mountPath").Value, m))
+	if !e.isOwned(c) {
+		cr := e.rec.container(c)
+		for _, m := range fresh {
+			cr.Mounts = addOnce(cr.Mounts, entry(yamltree.Get(m, "mountPath").Value, m))
+		}
 	}
 	e.changed = true
 	return true
@@ -170,6 +315,7 @@ func (e *editor) addInit(ic *yaml.Node, first bool) {
 	mayWrite(writes.inits[name], "init container", name)
 	insert(e.list(nil, e.spec, "initContainers"), first, ic)
 	e.rec.Init = addOnce(e.rec.Init, entry(name, ic))
+	e.owned[ic] = ownedEntry{initEntries, name}
 	e.changed = true
 }
 
@@ -241,7 +387,7 @@ func (e *editor) list(c *container, m *yaml.Node, key string) *yaml.Node {
 			k.LineComment, s.LineComment = s.LineComment, ""
 		}
 	}
-	if note != "" {
+	if note != "" && (c == nil || !e.isOwned(c)) {
 		if c == nil {
 			e.rec.Created = addOnce(e.rec.Created, "spec."+note)
 		} else {
@@ -274,6 +420,15 @@ func insert(list *yaml.Node, first bool, nodes ...*yaml.Node) {
 func (e *editor) finish() error {
 	if !e.changed {
 		return nil
+	}
+	// An owned container's entry describes it as it is now, edits of this render included.
+	for n, oe := range e.owned {
+		list := oe.list(&e.rec)
+		for i, en := range *list {
+			if entryKey(en) == oe.key {
+				(*list)[i] = entry(oe.key, n)
+			}
+		}
 	}
 	e.noteAnnotation(AnnotationRecord, podtemplate.Value{})
 	delete(e.rec.Annotations, AnnotationRecord)

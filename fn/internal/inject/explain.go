@@ -22,8 +22,48 @@ func (tr *Transformer) explainTemplate(t *podtemplate.Template, selected bool, r
 	case !selected:
 		return fmt.Sprintf("%s: not selected: %s", head, reason)
 	}
-	parts := []string{fmt.Sprintf("%s: instrumented (%s)", head, reason), tr.explainAgent(t), tr.explainTags(t)}
-	return strings.Join(append(parts, tr.explainLibraries(p)), "; ")
+	var parts []string
+	if p.stages.main {
+		parts = []string{fmt.Sprintf("%s: instrumented (%s)", head, reason), tr.explainAgent(t), tr.explainTags(t), tr.explainLibraries(p)}
+	} else {
+		why := "Agent sidecar: " + p.stages.sidecarReason
+		if !p.stages.sidecar {
+			why = "CWS: " + p.stages.cwsReason
+		}
+		parts = []string{fmt.Sprintf("%s: instrumented (%s)", head, why),
+			"no agent connection, tags or libraries: " + p.mainReason}
+	}
+	if p.stages.sidecar {
+		parts = append(parts, tr.explainSidecar(p))
+	}
+	if p.stages.cws || p.stages.cwsReason != "" {
+		parts = append(parts, tr.explainCWS(p))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// explainSidecar names the sidecar's image and what shaped it.
+func (tr *Transformer) explainSidecar(p *pod) string {
+	s := tr.cfg.AgentSidecar
+	out := "Agent sidecar " + tr.sidecarImage() + " (" + p.stages.sidecarReason + ")"
+	if s.Provider != "" {
+		out += ", provider " + s.Provider
+	}
+	if isJob(p.t) {
+		out += ", exits with the Job"
+	}
+	if s.Profile() != nil {
+		out += ", profile applied"
+	}
+	return out
+}
+
+// explainCWS says what CWS instrumentation did: remote_copy changes no pod.
+func (tr *Transformer) explainCWS(p *pod) string {
+	if !p.stages.cws {
+		return p.stages.cwsReason
+	}
+	return "CWS init_container (" + p.stages.cwsReason + ")"
 }
 
 func describeObject(o *krm.Object) string {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"inject-datadog/fn/internal/podtemplate"
+	"inject-datadog/fn/internal/yamltree"
 )
 
 // overrideImage writes an image through libraries.imageOverrides: a repository named there is
@@ -32,6 +33,11 @@ func templateImages(t *podtemplate.Template) []string {
 	for _, ic := range injectedInits(t.Spec()) {
 		if ic.image != "" {
 			images = append(images, ic.image)
+		}
+	}
+	for _, c := range yamltree.Items(yamltree.Get(t.Spec(), "containers")) {
+		if n, img := yamltree.Get(c, "name"), yamltree.Get(c, "image"); n != nil && writes.containers[n.Value] && yamltree.IsStr(img) {
+			images = append(images, img.Value)
 		}
 	}
 	return images

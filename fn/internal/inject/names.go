@@ -54,28 +54,35 @@ var writes = struct {
 	// Datadog's webhook adds too: they are never treated as the user's.
 	inits       map[string]bool
 	annotations map[string]bool
+	// containers are the containers a render adds to spec.containers (the Agent sidecar); every
+	// variable of theirs is the render's. specFields are the scalar fields of the spec it sets.
+	containers, specFields map[string]bool
 	// specLists are the lists of the spec, containerLists those of a container, and metaMaps the
 	// maps of the template's metadata that a render may create where there were none.
 	specLists, containerLists, metaMaps map[string]bool
 }{
 	envPrefixes: []string{"DD_", "OTEL_"},
 	merges:      mergedVars(),
-	volumes:     setOf(volumeSocketDir, volumeDogstatsd, volumeTraceAgent, volumeLibraries, volumeLibrariesEtc),
+	volumes: setOf(volumeSocketDir, volumeDogstatsd, volumeTraceAgent, volumeLibraries, volumeLibrariesEtc,
+		volumeAgentConfig, volumeAgentOption, volumeAgentTmp, volumeAgentLog, volumeSockets, volumeCWS),
 	inits: func() map[string]bool {
-		m := setOf(injectorInitName)
+		m := setOf(injectorInitName, copyConfigInitName, cwsInitName)
 		for _, l := range languages {
 			m[l.initName()] = true
 		}
 		return m
 	}(),
-	annotations:    setOf(annotationSafeEvict, annotationAppliedTarget, annotationInjectionError),
-	specLists:      setOf("volumes", "initContainers"),
+	annotations:    setOf(annotationSafeEvict, annotationAppliedTarget, annotationInjectionError, annotationCWSStatus),
+	containers:     setOf(sidecarName),
+	specFields:     setOf("shareProcessNamespace"),
+	specLists:      setOf("volumes", "initContainers", "containers"),
 	containerLists: setOf("env", "volumeMounts"),
 	metaMaps:       setOf("metadata", "metadata.annotations"),
 }
 
-// mergedVars are the variables of the languages and the injector, by name: a render adds them,
-// or merges into the user's own.
+// mergedVars are the variables of the languages, the injector and the Agent sidecar's fargate
+// provider, by name: a render adds them, or merges into the user's own (the fargate ones replace
+// the user's value).
 func mergedVars() map[string]langVar {
 	m := map[string]langVar{}
 	for _, l := range languages {
@@ -85,6 +92,9 @@ func mergedVars() map[string]langVar {
 	}
 	for _, v := range append(append([]langVar{}, injectorVars...), debugVars...) {
 		m[v.name] = v
+	}
+	for _, kv := range append(append([][2]string{}, fargateSidecarEnv...), fargateAppEnv...) {
+		m[kv[0]] = langVar{name: kv[0], value: kv[1], merge: replaceValue}
 	}
 	return m
 }

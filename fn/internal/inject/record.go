@@ -24,9 +24,14 @@ const AnnotationRecord = "inject-datadog.fn.kpt.dev/injected"
 // hand since. The JSON is compact and its keys in a fixed order: the same additions give the
 // same bytes.
 type record struct {
-	Containers  []containerRecord  `json:"containers,omitempty"`
-	Volumes     []string           `json:"volumes,omitempty"`
-	Init        []string           `json:"initContainers,omitempty"`
+	Containers []containerRecord `json:"containers,omitempty"`
+	Volumes    []string          `json:"volumes,omitempty"`
+	Init       []string          `json:"initContainers,omitempty"`
+	// Sidecars are the containers renders added to spec.containers (the Agent sidecar).
+	Sidecars []string `json:"sidecars,omitempty"`
+	// Spec holds the scalar fields of the spec renders set, each with the value it had before
+	// (as written), nil when it had none.
+	Spec        map[string]*string `json:"spec,omitempty"`
 	Annotations map[string]*string `json:"annotations,omitempty"`
 	// Created lists the keys the renders created ("spec.volumes"), with what was there before:
 	// nothing, "=null" (or "=null:~", the null as written when not empty) or "=[]" (an empty

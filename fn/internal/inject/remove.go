@@ -75,6 +75,7 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 			restorePrior(c.node, note, yaml.SequenceNode)
 		}
 	}
+	removeEntries(yamltree.Get(p.spec, "containers"), rec.Sidecars, "name", t.Field("spec", "containers"), nil, warn)
 	removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), nil, warn)
 	// Volumes go last: whether a container still mounts one is known once the mounts and init
 	// containers of the record are out.
@@ -87,6 +88,9 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		if k, ok := strings.CutPrefix(key, "spec."); ok {
 			restorePrior(p.spec, k, yaml.SequenceNode)
 		}
+	}
+	for _, key := range sortedKeys(rec.Spec) {
+		restoreSpecBool(p.spec, key, rec.Spec[key], t.Field("spec", key), warn)
 	}
 	restoreAnnotations(p, rec, volumes, targets, warn)
 	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
@@ -166,7 +170,8 @@ func dropForeign(p *pod, rec *record, ignored func(what string)) {
 	for i := range rec.Containers {
 		cr := &rec.Containers[i]
 		in := " in container " + cr.Name
-		cr.Env = keep(cr.Env, "variable", in, writesEnv)
+		sidecar := !cr.Init && writes.containers[cr.Name] // every variable of the sidecar is a render's
+		cr.Env = keep(cr.Env, "variable", in, func(name string) bool { return sidecar || writesEnv(name) })
 		cr.Merged = slices.DeleteFunc(cr.Merged, func(m mergeRecord) bool {
 			if _, ours := writes.merges[m.Name]; !ours {
 				ignored(fmt.Sprintf("variable %q%s, which inject-datadog never merges into", m.Name, in))
@@ -195,6 +200,13 @@ func dropForeign(p *pod, rec *record, ignored func(what string)) {
 	}
 	rec.Volumes = keep(rec.Volumes, "volume", "", func(k string) bool { return writes.volumes[k] })
 	rec.Init = keep(rec.Init, "init container", "", func(k string) bool { return writes.inits[k] })
+	rec.Sidecars = keep(rec.Sidecars, "container", "", func(k string) bool { return writes.containers[k] })
+	for _, key := range sortedKeys(rec.Spec) {
+		if !writes.specFields[key] {
+			ignored(fmt.Sprintf("field spec.%s, which inject-datadog never writes", key))
+			delete(rec.Spec, key)
+		}
+	}
 	rec.Created = keep(rec.Created, "key", "", func(k string) bool {
 		list, spec := strings.CutPrefix(k, "spec.")
 		return (spec && writes.specLists[list]) || (!spec && writes.metaMaps[k])
@@ -304,6 +316,25 @@ func mountedBy(p *pod, volume string) string {
 	return ""
 }
 
+// restoreSpecBool gives a field of the spec a render set back the value it had (prior, as
+// written; nil when it had none), unless it changed since.
+func restoreSpecBool(spec *yaml.Node, key string, prior *string, field string, warn warnFunc) {
+	cur := yamltree.Get(spec, key)
+	if cur == nil {
+		return
+	}
+	if cur.Kind != yaml.ScalarNode || cur.Value != "true" {
+		warn(field, "kept: %s was edited after inject-datadog set it", key)
+		return
+	}
+	if prior == nil {
+		deleteKey(spec, key)
+		return
+	}
+	*cur = yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: *prior,
+		HeadComment: cur.HeadComment, LineComment: cur.LineComment, FootComment: cur.FootComment}
+}
+
 // restoreMerge gives a variable of the user's back the value it had, unless it changed since or
 // holds what no render makes of the recorded value. Kubernetes uses the last entry of a name,
 // and so does the render (envItem).
@@ -394,7 +425,9 @@ func restoreAnnotations(p *pod, rec *record, volumes, targets []string, warn war
 			continue
 		}
 		rendered := (key == annotationAppliedTarget && slices.Contains(targets, cur.Text)) ||
-			(key == annotationInjectionError && strings.HasPrefix(cur.Text, injectionErrorLimits))
+			(key == annotationInjectionError && strings.HasPrefix(cur.Text, injectionErrorLimits)) ||
+			(key == annotationCWSStatus && cur.Text == cwsReady &&
+				slices.ContainsFunc(rec.Init, func(e string) bool { return entryKey(e) == cwsInitName }))
 		if !rendered {
 			warn(cur.Field, "kept: %s holds %s, which is not what inject-datadog wrote", key, quoteShort(cur.Text))
 			continue

@@ -19,11 +19,17 @@ const (
 	// injectedInitContainer is an init container this function (or Datadog's webhook) adds: it
 	// only copies files and gets nothing.
 	injectedInitContainer
+	// agentInjected is a container the Agent sidecar or CWS mutation adds (datadog-agent-injected,
+	// init-copy-agent-config, cws-instrumentation): the re-invoked webhooks give it the agent
+	// connection and the tags, never a library or its settings (docs/behaviour.md "The Agent sidecar").
+	agentInjected
 )
 
 // roleOf gives a container its role from its name and the list it is in.
 func (tr *Transformer) roleOf(name string, init bool) role {
 	switch {
+	case !init && writes.containers[name], init && (name == copyConfigInitName || name == cwsInitName):
+		return agentInjected
 	case init && writes.inits[name]:
 		return injectedInitContainer
 	case slices.Contains(tr.cfg.Libraries.ExcludeContainers, name):
@@ -53,4 +59,4 @@ func loadsAny(libs []library) func(c *container) bool {
 }
 
 // notExcluded selects every container of the user but the excluded ones.
-func notExcluded(c *container) bool { return c.role != excludedContainer }
+func notExcluded(c *container) bool { return c.role != excludedContainer && c.role != agentInjected }

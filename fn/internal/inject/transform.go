@@ -163,7 +163,16 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 		explain(false, "", nil, err)
 		return failed, nil, false
 	}
-	if r == notSelected {
+	st, err := tr.selectStages(t, r != notSelected, warn)
+	if err != nil {
+		report(rs, o, err)
+		explain(false, "", nil, err)
+		return failed, nil, false
+	}
+	if !st.any() {
+		if st.cwsReason != "" {
+			reason += "; " + st.cwsReason
+		}
 		explain(false, reason, nil, nil)
 		return notSelectedOutcome, nil, false
 	}
@@ -171,6 +180,10 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 	if p == nil {
 		explain(true, reason, nil, errs[0])
 		return failed, nil, false
+	}
+	p.stages = st
+	if !st.main {
+		p.mainReason = reason
 	}
 	target, err := tr.mutate(p, warn)
 	if err != nil {
@@ -192,39 +205,80 @@ func (tr *Transformer) template(t *podtemplate.Template, rs *krm.Results) (outco
 	return instrumented, p.languages(), p.edit.changed
 }
 
-// mutate adds to a checked pod the env block, the agent volumes and the libraries.
+// stages says which mutations select a template: the agent connection, the tags and the
+// libraries (main), the Agent sidecar, CWS instrumentation; each with why, for the explanation.
+type stages struct {
+	main, sidecar, cws       bool
+	sidecarReason, cwsReason string
+}
+
+func (s stages) any() bool { return s.main || s.sidecar || s.cws }
+
+// selectStages applies the sidecar's and CWS's own selections, next to the main one.
+func (tr *Transformer) selectStages(t *podtemplate.Template, main bool, warn warnFunc) (stages, error) {
+	st := stages{main: main}
+	var err error
+	if st.sidecar, st.sidecarReason, err = tr.selectSidecar(t, warn); err != nil {
+		return st, err
+	}
+	st.cws, st.cwsReason, err = tr.selectCWS(t, warn)
+	return st, err
+}
+
+// mutate adds to a checked pod what each stage that selected it adds, in the webhooks' order
+// (docs/behaviour.md "The Agent sidecar"): the env block and the agent volumes, the Agent
+// sidecar, the libraries, CWS instrumentation. The containers the sidecar and CWS add get the
+// env block and the agent volumes too, as the re-invoked webhooks give them.
 func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 	if err := p.edit.start(); err != nil {
 		return nil, err
 	}
-	lp, err := tr.planLibraries(p, warn)
-	if err != nil {
-		return nil, err
+	var sc sidecarState
+	if p.stages.sidecar {
+		if tr.fargate() {
+			if err := tr.checkFargateVolumes(p); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if sc, err = tr.addSidecar(p); err != nil {
+			return nil, err
+		}
 	}
-	tags, usedService, err := tr.tagsEnv(p.t, lp.service)
-	if err != nil {
-		return nil, err
-	}
-	if usedService && lp.serviceSource != nil {
-		lp.singleStep = append(lp.singleStep, *lp.serviceSource)
-	}
-	var agent []envVar
+	var lp libraryPlan
+	var block []envVar
 	var volumes []volume
-	if tr.cfg.Agent.Enabled {
-		label, err := p.t.Label(labelMode)
+	if p.stages.main {
+		var err error
+		if lp, err = tr.planLibraries(p, warn); err != nil {
+			return nil, err
+		}
+		tags, usedService, err := tr.tagsEnv(p.t, lp.service)
 		if err != nil {
 			return nil, err
 		}
-		mode, ok := tr.agentMode(label.Text)
-		if !ok {
-			warn(label.Field, "ignored: the value must be one of hostip, service, socket, csi, found %q; using %s", label.Text, mode)
+		if usedService && lp.serviceSource != nil {
+			lp.singleStep = append(lp.singleStep, *lp.serviceSource)
 		}
-		agent, volumes = tr.agentEnv(mode), tr.agentVolumes(mode)
+		var agent []envVar
+		if tr.cfg.Agent.Enabled {
+			label, err := p.t.Label(labelMode)
+			if err != nil {
+				return nil, err
+			}
+			mode, ok := tr.agentMode(label.Text)
+			if !ok {
+				warn(label.Field, "ignored: the value must be one of hostip, service, socket, csi, found %q; using %s", label.Text, mode)
+			}
+			agent, volumes = tr.agentEnv(mode), tr.agentVolumes(mode)
+			if p.stages.sidecar && tr.fargate() {
+				volumes = nil // the fargate provider replaces them with its own (docs/behaviour.md "The Agent sidecar")
+			}
+		}
+		block = composeEnvBlock(envSources{install: lp.install, traceConfigs: lp.traceConfigs,
+			singleStep: lp.singleStep, basicConfig: lp.basicConfig, libConfig: lp.libConfig,
+			switches: lp.switches, tags: tags, agent: agent})
 	}
-
-	block := composeEnvBlock(envSources{install: lp.install, traceConfigs: lp.traceConfigs,
-		singleStep: lp.singleStep, basicConfig: lp.basicConfig, libConfig: lp.libConfig,
-		switches: lp.switches, tags: tags, agent: agent})
 	for _, c := range p.containers {
 		p.prependEnv(c, block)
 	}
@@ -233,6 +287,13 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 		if p.mountEach(v, p.containers) {
 			added = append(added, v.name)
 		}
+	}
+	if p.stages.sidecar {
+		a, err := tr.finishSidecar(p, sc, warn)
+		if err != nil {
+			return nil, err
+		}
+		added = append(added, a...)
 	}
 	if len(lp.libs) > 0 {
 		added = append(added, lp.inject(lp.init)...)
@@ -245,6 +306,13 @@ func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
 				return nil, err
 			}
 		}
+	}
+	if p.stages.cws {
+		a, err := tr.instrumentCWS(p, block, volumes)
+		if err != nil {
+			return nil, err
+		}
+		added = append(added, a...)
 	}
 	if err := p.markSafeToEvict(added); err != nil {
 		return nil, err
