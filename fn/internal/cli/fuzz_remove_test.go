@@ -25,11 +25,14 @@ var (
 	oursEnv         = []string{"LD_PRELOAD", "JAVA_TOOL_OPTIONS", "NODE_OPTIONS", "PYTHONPATH", "RUBYOPT",
 		"CORECLR_ENABLE_PROFILING", "CORECLR_PROFILER", "CORECLR_PROFILER_PATH"}
 	oursVolumes = []string{"datadog", "datadog-dogstatsd", "datadog-trace-agent", "datadog-auto-instrumentation",
-		"datadog-auto-instrumentation-etc"}
+		"datadog-auto-instrumentation-etc", "agent-config", "agent-option", "agent-tmp", "agent-log", "ddsockets",
+		"datadog-cws-instrumentation"}
 	oursInits = []string{"datadog-init-apm-inject", "datadog-lib-java-init", "datadog-lib-js-init", "datadog-lib-python-init",
-		"datadog-lib-dotnet-init", "datadog-lib-ruby-init", "datadog-lib-php-init"}
+		"datadog-lib-dotnet-init", "datadog-lib-ruby-init", "datadog-lib-php-init", "init-copy-agent-config", "cws-instrumentation"}
+	oursContainers  = []string{"datadog-agent-injected"}
 	oursAnnotations = []string{"inject-datadog.fn.kpt.dev/injected", "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes",
-		"internal.apm.datadoghq.com/applied-target", "apm.datadoghq.com/injection-error"}
+		"internal.apm.datadoghq.com/applied-target", "apm.datadoghq.com/injection-error",
+		"admission.datadoghq.com/cws-instrumentation.status"}
 )
 
 func oursEnvName(name string) bool {
@@ -235,7 +238,7 @@ func assertUsersNodesKept(t *testing.T, before, after *appsv1.Deployment) {
 	userContainers := func(cs []corev1.Container, init bool) []corev1.Container {
 		var out []corev1.Container
 		for _, c := range cs {
-			if init && slices.Contains(oursInits, c.Name) {
+			if init && slices.Contains(oursInits, c.Name) || !init && slices.Contains(oursContainers, c.Name) {
 				continue
 			}
 			c.Env = nonEmpty(slices.DeleteFunc(slices.Clone(c.Env), func(e corev1.EnvVar) bool { return oursEnvName(e.Name) }))
@@ -251,6 +254,7 @@ func assertUsersNodesKept(t *testing.T, before, after *appsv1.Deployment) {
 	bs, as := bt.Spec, at.Spec
 	bs.InitContainers, bs.Containers, bs.Volumes = nil, nil, nil
 	as.InitContainers, as.Containers, as.Volumes = nil, nil, nil
+	bs.ShareProcessNamespace, as.ShareProcessNamespace = nil, nil // the fargate provider's field
 	same("the rest of the pod spec", bs, as)
 }
 
