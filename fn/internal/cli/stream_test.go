@@ -211,3 +211,30 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+// A library annotation with an empty value counts as absent, with a warning; never a panic.
+func TestEmptyLibraryAnnotationCountsAsAbsent(t *testing.T) {
+	in := `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata:
+      labels: {admission.datadoghq.com/enabled: "true"}
+      annotations: {admission.datadoghq.com/python-lib.version: "", admission.datadoghq.com/app.js-lib.version: ""}
+    spec:
+      containers:
+      - name: app
+        image: app:1
+`
+	out, stderr, code := runArgs(nil, in)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if strings.Count(stderr, "ignored: the value is empty; the annotation counts as absent") != 2 {
+		t.Errorf("the empty annotations are not both reported:\n%s", stderr)
+	}
+	if strings.Contains(out, "initContainers") || !strings.Contains(out, "DD_AGENT_HOST") {
+		t.Errorf("a library was injected, or the template was not rendered:\n%s", out)
+	}
+}

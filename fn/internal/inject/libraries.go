@@ -84,6 +84,10 @@ func (tr *Transformer) chooseLibraries(p *pod, m injectionMethod, warn warnFunc)
 			warn(a.Field, "ignored: %q is not a library language; the languages are %s", lang, strings.Join(config.Languages, ", "))
 			continue
 		}
+		if a.Value == "" {
+			warn(a.Field, "ignored: the value is empty; the annotation counts as absent")
+			continue
+		}
 		if ctr != "" && !names[ctr] {
 			warn(a.Field, "ignored: the template has no container %q", ctr)
 			continue
