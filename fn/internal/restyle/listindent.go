@@ -45,9 +45,10 @@ func isBlockList(n *yaml.Node) bool {
 	return n.Kind == yaml.SequenceNode && len(n.Content) > 0 && n.Style&yaml.FlowStyle == 0
 }
 
-// encodeListByList writes doc as encodeDocument does with lists level with their key, then
-// indents under its key every list that the user wrote so; a list the user did not write (it
-// has no position) follows wide, the item's first list. ok is false when the text cannot be
+// encodeListByList writes doc as Encode does with lists level with their key, then indents under
+// its key every list that the user wrote so; a list the user did not write (it has no position)
+// follows a list of the user's beside it, else the list it is in, else wide, the item's first
+// list. ok is false when the text cannot be
 // told apart list by list; the caller then keeps go-yaml's one layout.
 func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 	var buf bytes.Buffer
@@ -62,9 +63,11 @@ func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 	lines := splitLines(text)
 	shift := make([]int, len(lines))
 	ok := true
-	// doc and written have the same shape: written is doc as go-yaml wrote it.
-	var walk func(d, w *yaml.Node)
-	walk = func(d, w *yaml.Node) {
+	// doc and written have the same shape: written is doc as go-yaml wrote it. A list the user
+	// did not write follows a list of the user's beside it, else the list it is in, else wide: so
+	// a render, a removal and a render again indent it alike.
+	var walk func(d, w *yaml.Node, inherited bool)
+	walk = func(d, w *yaml.Node, inherited bool) {
 		if !ok || d == nil || w == nil {
 			return
 		}
@@ -73,12 +76,21 @@ func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 			return
 		}
 		if d.Kind == yaml.MappingNode {
+			// A new list beside one of the user's follows that one.
+			for i := 0; i+1 < len(d.Content); i += 2 {
+				if dk, dv := d.Content[i], d.Content[i+1]; isBlockList(dv) && dv.Line > 0 && dk.Line > 0 && dv.Line > dk.Line {
+					inherited = dv.Column > dk.Column
+					break
+				}
+			}
 			for i := 0; i+1 < len(d.Content); i += 2 {
 				dk, dv, wv := d.Content[i], d.Content[i+1], w.Content[i+1]
 				if !isBlockList(wv) {
+					walk(dk, w.Content[i], inherited)
+					walk(dv, wv, inherited)
 					continue
 				}
-				under := wide
+				under := inherited
 				if dv.Line > 0 && dk.Line > 0 && dv.Line > dk.Line {
 					under = dv.Column > dk.Column
 				}
@@ -86,13 +98,16 @@ func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 					ok = false
 					return
 				}
+				walk(dk, w.Content[i], inherited)
+				walk(dv, wv, under)
 			}
+			return
 		}
 		for i := range d.Content {
-			walk(d.Content[i], w.Content[i])
+			walk(d.Content[i], w.Content[i], inherited)
 		}
 	}
-	walk(doc, written)
+	walk(doc, written, wide)
 	if !ok {
 		return nil, false
 	}
