@@ -47,7 +47,7 @@ func isBlockList(n *yaml.Node) bool {
 
 // encodeListByList writes doc as Encode does with lists level with their key, then indents under
 // its key every list that the user wrote so; a list the user did not write (it has no position)
-// follows a list of the user's beside it, else the list it is in, else wide, the item's first
+// follows the list it is in, else a list of the user's beside it, else wide, the item's first
 // list. ok is false when the text cannot be
 // told apart list by list; the caller then keeps go-yaml's one layout.
 func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
@@ -64,10 +64,11 @@ func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 	shift := make([]int, len(lines))
 	ok := true
 	// doc and written have the same shape: written is doc as go-yaml wrote it. A list the user
-	// did not write follows a list of the user's beside it, else the list it is in, else wide: so
-	// a render, a removal and a render again indent it alike.
-	var walk func(d, w *yaml.Node, inherited bool)
-	walk = func(d, w *yaml.Node, inherited bool) {
+	// did not write follows the list it is in, as the user indented that one, else a list of the
+	// user's beside it, else wide: lists a render or a removal rewrites never decide it, so a
+	// render, a removal and a render again indent it alike.
+	var walk func(d, w *yaml.Node, inherited, inList bool)
+	walk = func(d, w *yaml.Node, inherited, inList bool) {
 		if !ok || d == nil || w == nil {
 			return
 		}
@@ -76,8 +77,7 @@ func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 			return
 		}
 		if d.Kind == yaml.MappingNode {
-			// A new list beside one of the user's follows that one.
-			for i := 0; i+1 < len(d.Content); i += 2 {
+			for i := 0; i+1 < len(d.Content) && !inList; i += 2 {
 				if dk, dv := d.Content[i], d.Content[i+1]; isBlockList(dv) && dv.Line > 0 && dk.Line > 0 && dv.Line > dk.Line {
 					inherited = dv.Column > dk.Column
 					break
@@ -86,8 +86,8 @@ func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 			for i := 0; i+1 < len(d.Content); i += 2 {
 				dk, dv, wv := d.Content[i], d.Content[i+1], w.Content[i+1]
 				if !isBlockList(wv) {
-					walk(dk, w.Content[i], inherited)
-					walk(dv, wv, inherited)
+					walk(dk, w.Content[i], inherited, inList)
+					walk(dv, wv, inherited, inList)
 					continue
 				}
 				under := inherited
@@ -98,16 +98,16 @@ func encodeListByList(doc *yaml.Node, wide bool) ([]byte, bool) {
 					ok = false
 					return
 				}
-				walk(dk, w.Content[i], inherited)
-				walk(dv, wv, under)
+				walk(dk, w.Content[i], inherited, inList)
+				walk(dv, wv, under, true)
 			}
 			return
 		}
 		for i := range d.Content {
-			walk(d.Content[i], w.Content[i], inherited)
+			walk(d.Content[i], w.Content[i], inherited, inList)
 		}
 	}
-	walk(doc, written, wide)
+	walk(doc, written, wide, false)
 	if !ok {
 		return nil, false
 	}
