@@ -306,6 +306,17 @@ func (t *Template) RemoveAnnotation(key string) bool {
 	}
 	for i := 0; i+1 < len(ann.Content); i += 2 {
 		if ann.Content[i].Value == key {
+			// A comment go-yaml read as the last annotation's is the user's, written after the
+			// map: it goes to the key before, or to the annotations key itself.
+			if foot := ann.Content[i].FootComment; foot != "" && i+2 == len(ann.Content) {
+				to := yamltree.Key(yamltree.Get(t.Node, "metadata"), "annotations")
+				if i > 0 {
+					to = ann.Content[i-2]
+				}
+				if to != nil && to.FootComment == "" {
+					to.FootComment = foot
+				}
+			}
 			ann.Content = append(ann.Content[:i], ann.Content[i+2:]...)
 			return true
 		}
