@@ -131,7 +131,11 @@ func TestMalformedInputs(t *testing.T) {
 		{"an alias inside the node it names", resourceList("- &d {apiVersion: v1, kind: List, items: [*d]}\n", ""), outcomeFatal, "", "the alias *d at line 4 must not sit inside the node it names"},
 		{"stdin that is not YAML", "{{{ not: yaml", outcomeFatal, "", "document 1 of the input is not valid YAML"},
 		{"a list at the top", "- a\n- b\n", outcomeFatal, "", "document 1 of the input must be one Kubernetes object (a map)"},
-		{"containers through a YAML alias", resourceList(deployment("", "{containers: &c [{name: app}], initContainers: *c}"), ""), outcomeMutated, "", ""},
+		{"containers through a YAML alias", resourceList(deployment("", "{containers: &c [{name: app, env: &e [{name: A, value: b}]}], initContainers: [{name: setup, env: *e}], volumes: []}"), ""), outcomeMutated, "", ""},
+		{"one list aliased as both container lists", resourceList(deployment("", "{containers: &c [{name: app}], initContainers: *c}"), ""), outcomeError, "spec.template.spec.initContainers[0].name", `must be unique in the pod: spec.template.spec.containers[0] is also named "app"`},
+		{"two containers with one name", resourceList(deployment("", c("[{name: app, image: x}, {name: app, image: y}]")), ""), outcomeError, "spec.template.spec.containers[1].name", `must be unique in the pod: spec.template.spec.containers[0] is also named "app"`},
+		{"a container and an init container with one name", resourceList(deployment("", "{containers: [{name: app}], initContainers: [{name: app}]}"), ""), outcomeError, "spec.template.spec.initContainers[0].name", `is also named "app"`},
+		{"a container named through a merge key", resourceList(deployment("", c("[&d {name: base, image: x}, {<<: *d, image: y}]")), ""), outcomeError, "spec.template.spec.containers[1].name", `must be unique in the pod: spec.template.spec.containers[0] is also named "base"`},
 	}
 	// The init container image the longest valid values must give.
 	writes := map[string]string{

@@ -6,9 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"inject-datadog/fn/internal/yamltree"
 )
 
 // The hostile records of these tests hold real digests (inject's TestRecordDigestsOfTheCLITests
@@ -443,5 +447,49 @@ func TestRemoveAfterARenderWithAnotherTarget(t *testing.T) {
 	}
 	if removed != in {
 		t.Errorf("remove does not give the input back:\n%s", diffLines(in, removed))
+	}
+}
+
+// A rendered template in which the user copied an instrumented container, name and all, is refused
+// by removal as by a render: the record names containers by name, so removal cannot tell which
+// copy it added to. The item comes back unchanged, and nothing is taken out of either copy.
+func TestRemoveRefusesTwoContainersOfOneName(t *testing.T) {
+	rendered, stderr, code := run([]byte(resourceList(deployment("", "{containers: [{name: app, image: app:1}]}"), "")))
+	if code != 0 || !strings.Contains(rendered, "DD_AGENT_HOST") {
+		t.Fatalf("the render failed or added nothing:\n%s%s", rendered, stderr)
+	}
+	d := decodeDeployment(t, rendered)
+	if n := len(d.Spec.Template.Spec.Containers); n != 1 {
+		t.Fatalf("want one container, found %d", n)
+	}
+	// The user copies the container, name and all.
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(rendered), &doc); err != nil {
+		t.Fatal(err)
+	}
+	item := yamltree.Items(yamltree.Get(doc.Content[0], "items"))[0]
+	containers := yamltree.Path(item, "spec", "template", "spec", "containers")
+	copyOf := *containers.Content[0]
+	containers.Content = append(containers.Content, &copyOf)
+	b, err := yaml.Marshal(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := string(b)
+	copied := decodeDeployment(t, edited)
+	if n := len(copied.Spec.Template.Spec.Containers); n != 2 || copied.Spec.Template.Spec.Containers[1].Name != "app" {
+		t.Fatalf("the copy did not apply:\n%s", edited)
+	}
+	out, stderr, code := run(withMode(t, edited, "remove"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, stderr)
+	}
+	const want = `spec.template.spec.containers[1].name: must be unique in the pod: spec.template.spec.containers[0] is also named "app"`
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	checkErrorResult(t, out, "spec.template.spec.containers[1].name")
+	if itemsOf(t, out) != itemsOf(t, edited) {
+		t.Errorf("removal changed the items it refused")
 	}
 }

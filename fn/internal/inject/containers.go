@@ -56,6 +56,9 @@ func (tr *Transformer) loadPod(t *podtemplate.Template) (*pod, []*podtemplate.Fi
 		return nil, errs
 	}
 	p := &pod{t: t, spec: spec, edit: editor{t: t, spec: spec}}
+	// Kubernetes refuses a pod whose containers and init containers share a name, and the record
+	// finds a container by its name (docs/behaviour.md "Templates the function refuses").
+	named := map[string]string{}
 	for _, list := range []struct {
 		key      string
 		init     bool
@@ -80,6 +83,11 @@ func (tr *Transformer) loadPod(t *podtemplate.Template) (*pod, []*podtemplate.Fi
 			if c == nil {
 				continue
 			}
+			if first, ok := named[c.name]; ok {
+				bad(cf+".name", "must be unique in the pod: %s is also named %q", first, c.name)
+				continue
+			}
+			named[c.name] = cf
 			c.role = tr.roleOf(c.name, c.init)
 			if c.role == injectedInitContainer {
 				p.injected = append(p.injected, c)
