@@ -6,6 +6,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"inject-datadog/fn/internal/restyle"
 	"inject-datadog/fn/internal/yamltree"
 )
 
@@ -36,7 +37,7 @@ func Reencode(in []byte) (*Split, error) {
 	// in block style, every line of an item is indented under its dash.
 	for _, block := range []bool{false, true} {
 		if block {
-			blockStyle(root)
+			restyle.BlockStyle(root)
 		}
 		var text bytes.Buffer
 		if err := (&ResourceList{root: root}).Write(&text, nil); err != nil {
@@ -47,14 +48,6 @@ func Reencode(in []byte) (*Split, error) {
 		}
 	}
 	return nil, errors.New("the ResourceList cannot be cut into its items, even written again by go-yaml: its items must be maps of plain YAML")
-}
-
-// blockStyle clears the flow style of every node under n.
-func blockStyle(n *yaml.Node) {
-	n.Style &^= yaml.FlowStyle
-	for _, c := range n.Content {
-		blockStyle(c)
-	}
 }
 
 // maxExpansion bounds the nodes that expanding aliases may create: aliases of aliases grow as a

@@ -90,7 +90,7 @@ func Write(ours []byte, changed *yaml.Node, tmp *bytes.Buffer) ([]byte, error) {
 				return text, nil
 			}
 		}
-		blockStyle(changed) // a value JSON cannot hold: YAML, in block style, never a mix
+		BlockStyle(changed) // a value JSON cannot hold: YAML, in block style, never a mix
 		ours = nil
 	}
 	tmp.Reset()
@@ -100,10 +100,10 @@ func Write(ours []byte, changed *yaml.Node, tmp *bytes.Buffer) ([]byte, error) {
 	return Text(ours, tmp.Bytes(), changed), nil
 }
 
-// blockStyle clears the flow style of every node under n.
-func blockStyle(n *yaml.Node) {
+// BlockStyle clears the flow style of every node under n.
+func BlockStyle(n *yaml.Node) {
 	n.Style &^= yaml.FlowStyle
 	for _, c := range n.Content {
-		blockStyle(c)
+		BlockStyle(c)
 	}
 }
