@@ -28,6 +28,8 @@ type editor struct {
 	// earlier one whose record entry still matches them): edits to them are not noted one by
 	// one, their entry's digest is brought up to date when the render finishes.
 	owned map[*yaml.Node]ownedEntry
+	// unlisted is the first write of a name the table of names.go lacks; finish reports it.
+	unlisted error
 }
 
 // ownedEntry is where the record lists an owned container: the list and the entry's key.
@@ -71,7 +73,7 @@ func (e *editor) isOwned(c *container) bool {
 // addContainer appends the container n to spec.containers (the Agent sidecar).
 func (e *editor) addContainer(n *yaml.Node) {
 	name := yamltree.Get(n, "name").Value
-	mayWrite(writes.containers[name], "container", name)
+	e.mayWrite(writes.containers[name], "container", name)
 	yamltree.Append(e.list(nil, e.spec, "containers"), n)
 	e.rec.Sidecars = addOnce(e.rec.Sidecars, entry(name, n))
 	e.owned[n] = ownedEntry{sidecarEntries, name}
@@ -81,7 +83,7 @@ func (e *editor) addContainer(n *yaml.Node) {
 // setSpecBool sets a boolean field of the spec, noting the value it had before the first
 // render that set it.
 func (e *editor) setSpecBool(key string, v bool) {
-	mayWrite(writes.specFields[key], "field", "spec."+key)
+	e.mayWrite(writes.specFields[key], "field", "spec."+key)
 	cur := yamltree.Get(e.spec, key)
 	want := strconv.FormatBool(v)
 	if cur != nil && cur.Kind == yaml.ScalarNode && cur.ShortTag() == yaml.NodeTagBool && strings.EqualFold(cur.Value, want) {
@@ -108,7 +110,7 @@ func (e *editor) setSpecBool(key string, v bool) {
 // by a valueFrom) is an error.
 func (e *editor) overrideEnv(c *container, item *yaml.Node, field string) error {
 	name := yamltree.Get(item, "name").Value
-	mayWrite(writesEnv(name) || c.name == sidecarName, "variable", name)
+	e.mayWrite(writesEnv(name) || c.name == sidecarName, "variable", name)
 	env := yamltree.Get(c.node, "env")
 	at := -1
 	for i, it := range yamltree.Items(env) {
@@ -183,7 +185,7 @@ func (e *editor) addEnv(c *container, first bool, items ...*yaml.Node) {
 	insert(e.list(c, c.node, "env"), first, items...)
 	for _, it := range items {
 		name := yamltree.Get(it, "name").Value
-		mayWrite(writesEnv(name), "variable", name)
+		e.mayWrite(writesEnv(name), "variable", name)
 		if !e.isOwned(c) {
 			cr := e.rec.container(c)
 			cr.Env = addOnce(cr.Env, entry(name, it))
@@ -199,7 +201,7 @@ func (e *editor) addEnv(c *container, first bool, items ...*yaml.Node) {
 func (e *editor) setEnvValue(c *container, item *yaml.Node, next string) {
 	name := yamltree.Get(item, "name").Value
 	_, merges := writes.merges[name]
-	mayWrite(merges, "merged variable", name)
+	e.mayWrite(merges, "merged variable", name)
 	val := yamltree.Get(item, "value")
 	m := mergeRecord{Name: name, To: next}
 	switch {
@@ -237,7 +239,7 @@ func (e *editor) mount(c *container, first bool, mounts ...*yaml.Node) bool {
 	var fresh []*yaml.Node
 	for _, m := range mounts {
 		name := yamltree.Get(m, "name").Value
-		mayWrite(writes.volumes[name], "mount of volume", name)
+		e.mayWrite(writes.volumes[name], "mount of volume", name)
 		if yamltree.Get(m, "subPath") != nil {
 			name = ""
 		}
@@ -275,7 +277,7 @@ func hasMount(c *container, name, path string) bool {
 // addVolume appends the volume {name, key: src} unless the pod has a volume of that name, which
 // is kept as the user wrote it. It reports whether it added one.
 func (e *editor) addVolume(name, key string, src *yaml.Node) bool {
-	mayWrite(writes.volumes[name], "volume", name)
+	e.mayWrite(writes.volumes[name], "volume", name)
 	if e.volume(name) != nil {
 		return false
 	}
@@ -312,7 +314,7 @@ func (e *editor) volume(name string) *volumeRef {
 // its end otherwise.
 func (e *editor) addInit(ic *yaml.Node, first bool) {
 	name := yamltree.Get(ic, "name").Value
-	mayWrite(writes.inits[name], "init container", name)
+	e.mayWrite(writes.inits[name], "init container", name)
 	insert(e.list(nil, e.spec, "initContainers"), first, ic)
 	e.rec.Init = addOnce(e.rec.Init, entry(name, ic))
 	e.owned[ic] = ownedEntry{initEntries, name}
@@ -348,7 +350,7 @@ func (e *editor) removeAnnotation(key string) error {
 // noteAnnotation notes the value an annotation had before the first render that wrote it, and
 // the metadata and annotations maps a write may create or restyle.
 func (e *editor) noteAnnotation(key string, cur podtemplate.Value) {
-	mayWrite(writes.annotations[key] || key == AnnotationRecord, "annotation", key)
+	e.mayWrite(writes.annotations[key] || key == AnnotationRecord, "annotation", key)
 	if _, seen := e.rec.Annotations[key]; !seen {
 		if e.rec.Annotations == nil {
 			e.rec.Annotations = map[string]*string{}
@@ -398,11 +400,12 @@ func (e *editor) list(c *container, m *yaml.Node, key string) *yaml.Node {
 	return s
 }
 
-// mayWrite stops a write that the table of names.go lacks: removal would refuse to take it out.
-// Only a change to the code that forgot the table gets here.
-func mayWrite(ok bool, kind, name string) {
-	if !ok {
-		panic(fmt.Sprintf("inject-datadog writes the %s %q, which the table of names.go lacks", kind, name))
+// mayWrite notes a write that the table of names.go lacks: removal would refuse to take it out,
+// so the render fails with an error result instead of writing it (and the item stays as it
+// came). Only a change to the code that forgot the table gets here.
+func (e *editor) mayWrite(ok bool, kind, name string) {
+	if !ok && e.unlisted == nil {
+		e.unlisted = fmt.Errorf("inject-datadog must not write the %s %q: the table of the names it writes lacks it (a fault of inject-datadog; please report it)", kind, name)
 	}
 }
 
@@ -418,6 +421,9 @@ func insert(list *yaml.Node, first bool, nodes ...*yaml.Node) {
 // finish writes the record, when the render changed the template. The record goes last, noting
 // the maps it may create itself; it lists no value of its own to restore.
 func (e *editor) finish() error {
+	if e.unlisted != nil {
+		return e.unlisted
+	}
 	if !e.changed {
 		return nil
 	}
