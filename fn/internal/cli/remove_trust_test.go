@@ -493,3 +493,46 @@ func TestRemoveRefusesTwoContainersOfOneName(t *testing.T) {
 		t.Errorf("removal changed the items it refused")
 	}
 }
+
+// The CWS status annotation goes with the CWS init container: where the user edited that
+// container and removal keeps it, the annotation that says it is ready stays beside it.
+func TestRemoveKeepsTheCWSStatusOfAKeptInitContainer(t *testing.T) {
+	const cws = "{apiVersion: fn.kpt.dev/v1alpha1, kind: InjectDatadog, metadata: {name: c}, cws: {enabled: true, mode: init_container}}"
+	in := resourceList(deployment(`{labels: {admission.datadoghq.com/enabled: "true", admission.datadoghq.com/cws-instrumentation.enabled: "true"}}`,
+		"{containers: [{name: shell, image: shell:1}]}"), cws)
+	rendered, stderr, code := run([]byte(in))
+	if code != 0 || !strings.Contains(rendered, "name: cws-instrumentation") || !strings.Contains(rendered, "cws-instrumentation.status: ready") {
+		t.Fatalf("the render failed or added no CWS init container:\n%s%s", rendered, stderr)
+	}
+	for _, c := range []struct {
+		name   string
+		edit   func(string) string
+		status bool // the status annotation is still there after removal
+	}{
+		{"untouched", func(s string) string { return s }, false},
+		{"the init container edited", func(s string) string {
+			return strings.Replace(s, "[/cws-instrumentation, setup", "[/opt/cws-instrumentation, setup", 1)
+		}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			edited := c.edit(rendered)
+			if c.status && edited == rendered {
+				t.Fatalf("the edit did not apply:\n%s", rendered)
+			}
+			d, _, stderr := removeOne(t, itemsOf(t, edited))
+			spec := d.Spec.Template.Spec
+			kept := len(spec.InitContainers) == 1 && spec.InitContainers[0].Name == "cws-instrumentation"
+			if kept != c.status {
+				t.Errorf("init container kept: %v, want %v: %+v", kept, c.status, spec.InitContainers)
+			}
+			assertMountsHaveVolumes(t, &spec)
+			status, found := d.Spec.Template.Annotations["admission.datadoghq.com/cws-instrumentation.status"]
+			if found != c.status || (found && status != "ready") {
+				t.Errorf("status annotation %q (found %v), want it only beside the kept init container", status, found)
+			}
+			if c.status && !strings.Contains(stderr, "kept: admission.datadoghq.com/cws-instrumentation.status stays with the init container cws-instrumentation") {
+				t.Errorf("no warning for the status kept:\n%s", stderr)
+			}
+		})
+	}
+}

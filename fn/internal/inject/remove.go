@@ -76,7 +76,10 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 		}
 	}
 	removeEntries(yamltree.Get(p.spec, "containers"), rec.Sidecars, "name", t.Field("spec", "containers"), nil, warn)
-	removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), nil, warn)
+	cwsOut := false // the CWS init container was taken out, so its status annotation goes too
+	for _, ic := range removeEntries(yamltree.Get(p.spec, "initContainers"), rec.Init, "name", t.Field("spec", "initContainers"), nil, warn) {
+		cwsOut = cwsOut || yamltree.Get(ic, "name").Value == cwsInitName
+	}
 	// Volumes go last: whether a container still mounts one is known once the mounts and init
 	// containers of the record are out.
 	var volumes []string
@@ -92,7 +95,7 @@ func (tr *Transformer) removeTemplate(t *podtemplate.Template, rs *krm.Results) 
 	for _, key := range sortedKeys(rec.Spec) {
 		restoreSpecBool(p.spec, key, rec.Spec[key], t.Field("spec", key), warn)
 	}
-	restoreAnnotations(p, rec, volumes, targets, warn)
+	restoreAnnotations(p, rec, volumes, targets, cwsOut, warn)
 	for i := len(rec.Created) - 1; i >= 0; i-- { // the annotations map before the metadata map
 		if key := rec.Created[i]; !strings.HasPrefix(key, "spec.") {
 			restorePrior(t.Node, key, yaml.MappingNode)
@@ -408,8 +411,9 @@ func restorePrior(m *yaml.Node, note string, kind yaml.Kind) {
 // restoreAnnotations puts back the annotations renders set, each only where it holds what a
 // render writes there: from the safe-to-evict list the names of the volumes taken out (volumes),
 // the applied target when it is the value of a DD_INSTRUMENTATION_APPLIED_TARGET taken out
-// (targets), the injection error when it is the render's message. The record goes too.
-func restoreAnnotations(p *pod, rec *record, volumes, targets []string, warn warnFunc) {
+// (targets), the injection error when it is the render's message, the CWS status when the CWS
+// init container was taken out (cwsOut). The record goes too.
+func restoreAnnotations(p *pod, rec *record, volumes, targets []string, cwsOut bool, warn warnFunc) {
 	p.t.RemoveAnnotation(AnnotationRecord)
 	for _, key := range sortedKeys(rec.Annotations) {
 		prev := rec.Annotations[key]
@@ -424,10 +428,13 @@ func restoreAnnotations(p *pod, rec *record, volumes, targets []string, warn war
 			}
 			continue
 		}
+		if key == annotationCWSStatus && cur.Text == cwsReady && !cwsOut {
+			warn(cur.Field, "kept: %s stays with the init container %s it describes, which is kept", key, cwsInitName)
+			continue
+		}
 		rendered := (key == annotationAppliedTarget && slices.Contains(targets, cur.Text)) ||
 			(key == annotationInjectionError && strings.HasPrefix(cur.Text, injectionErrorLimits)) ||
-			(key == annotationCWSStatus && cur.Text == cwsReady &&
-				slices.ContainsFunc(rec.Init, func(e string) bool { return entryKey(e) == cwsInitName }))
+			(key == annotationCWSStatus && cur.Text == cwsReady && cwsOut)
 		if !rendered {
 			warn(cur.Field, "kept: %s holds %s, which is not what inject-datadog wrote", key, quoteShort(cur.Text))
 			continue
