@@ -176,3 +176,12 @@ func Default() *Config {
 		CWS:          defaultCWS(),
 	}
 }
+
+// imageRef is registry/name:tag, in the libraries' registry (libRegistry) when registry is "":
+// the Agent sidecar and the CWS init container name their images so.
+func imageRef(registry, libRegistry, name, tag string) string {
+	if registry == "" {
+		registry = libRegistry
+	}
+	return registry + "/" + name + ":" + tag
+}

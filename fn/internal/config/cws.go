@@ -29,11 +29,7 @@ type CWS struct {
 
 // Image is the init container's image reference; libRegistry is used when cws.registry is "".
 func (c CWS) Image(libRegistry string) string {
-	reg := c.Registry
-	if reg == "" {
-		reg = libRegistry
-	}
-	return reg + "/" + c.ImageName + ":" + c.ImageTag
+	return imageRef(c.Registry, libRegistry, c.ImageName, c.ImageTag)
 }
 
 func defaultCWS() CWS {

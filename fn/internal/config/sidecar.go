@@ -98,11 +98,7 @@ func (s AgentSidecar) Profile() *SidecarProfile {
 // Image is the sidecar's image reference; registry is the libraries' registry, used when the
 // sidecar names none.
 func (s AgentSidecar) Image(libRegistry string) string {
-	reg := s.Registry
-	if reg == "" {
-		reg = libRegistry
-	}
-	return reg + "/" + s.ImageName + ":" + s.ImageTag
+	return imageRef(s.Registry, libRegistry, s.ImageName, s.ImageTag)
 }
 
 func defaultAgentSidecar() AgentSidecar {
