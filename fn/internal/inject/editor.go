@@ -28,8 +28,9 @@ type editor struct {
 	// earlier one whose record entry still matches them): edits to them are not noted one by
 	// one, their entry's digest is brought up to date when the render finishes.
 	owned map[*yaml.Node]ownedEntry
-	// unlisted is the first write of a name the table of names.go lacks; finish reports it.
-	unlisted error
+	// fault is the first write the editor refused (a name the table of names.go lacks, a
+	// container of a name the pod has); finish reports it, and the item stays as it came.
+	fault error
 }
 
 // ownedEntry is where the record lists an owned container: the list and the entry's key.
@@ -74,6 +75,7 @@ func (e *editor) isOwned(c *container) bool {
 func (e *editor) addContainer(n *yaml.Node) {
 	name := yamltree.Get(n, "name").Value
 	e.mayWrite(writes.containers[name], "container", name)
+	e.nameFree(name, "a container")
 	yamltree.Append(e.list(nil, e.spec, "containers"), n)
 	e.rec.Sidecars = addOnce(e.rec.Sidecars, entry(name, n))
 	e.owned[n] = ownedEntry{sidecarEntries, name}
@@ -315,6 +317,7 @@ func (e *editor) volume(name string) *volumeRef {
 func (e *editor) addInit(ic *yaml.Node, first bool) {
 	name := yamltree.Get(ic, "name").Value
 	e.mayWrite(writes.inits[name], "init container", name)
+	e.nameFree(name, "an init container")
 	insert(e.list(nil, e.spec, "initContainers"), first, ic)
 	e.rec.Init = addOnce(e.rec.Init, entry(name, ic))
 	e.owned[ic] = ownedEntry{initEntries, name}
@@ -404,8 +407,22 @@ func (e *editor) list(c *container, m *yaml.Node, key string) *yaml.Node {
 // so the render fails with an error result instead of writing it (and the item stays as it
 // came). Only a change to the code that forgot the table gets here.
 func (e *editor) mayWrite(ok bool, kind, name string) {
-	if !ok && e.unlisted == nil {
-		e.unlisted = fmt.Errorf("inject-datadog must not write the %s %q: the table of the names it writes lacks it (a fault of inject-datadog; please report it)", kind, name)
+	if !ok && e.fault == nil {
+		e.fault = fmt.Errorf("inject-datadog must not write the %s %q: the table of the names it writes lacks it (a fault of inject-datadog; please report it)", kind, name)
+	}
+}
+
+// nameFree refuses to add a container (what) of a name the pod already gives a container or an
+// init container: Kubernetes refuses such a pod, and the record finds containers by name. The
+// callers add only what their own list lacks, so the name is the user's.
+func (e *editor) nameFree(name, what string) {
+	for _, key := range []string{"containers", "initContainers"} {
+		for i, c := range yamltree.Items(yamltree.Get(e.spec, key)) {
+			if n := yamltree.Get(c, "name"); n != nil && n.Value == name && e.fault == nil {
+				e.fault = &podtemplate.FieldError{Field: e.t.Field("spec", key, "["+strconv.Itoa(i)+"]") + ".name",
+					Message: fmt.Sprintf("must not be %q: inject-datadog adds %s of that name", name, what)}
+			}
+		}
 	}
 }
 
@@ -421,8 +438,8 @@ func insert(list *yaml.Node, first bool, nodes ...*yaml.Node) {
 // finish writes the record, when the render changed the template. The record goes last, noting
 // the maps it may create itself; it lists no value of its own to restore.
 func (e *editor) finish() error {
-	if e.unlisted != nil {
-		return e.unlisted
+	if e.fault != nil {
+		return e.fault
 	}
 	if !e.changed {
 		return nil
