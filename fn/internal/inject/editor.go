@@ -28,6 +28,9 @@ type editor struct {
 	// earlier one whose record entry still matches them): edits to them are not noted one by
 	// one, their entry's digest is brought up to date when the render finishes.
 	owned map[*yaml.Node]ownedEntry
+	// dangling are the volumes the pod lacks that a container of the user's mounts, each with
+	// the field of its first such mount: a render must not add one (see addVolume).
+	dangling map[string]string
 	// fault is the first write the editor refused (a name the table of names.go lacks, a
 	// container of a name the pod has); finish reports it, and the item stays as it came.
 	fault error
@@ -62,7 +65,47 @@ func (e *editor) start() error {
 			}
 		}
 	}
+	e.dangling = e.userDanglingMounts()
 	return err
+}
+
+// userDanglingMounts finds the mounts of volumes the pod lacks, in the containers and init
+// containers of the user's: not one a render added whole, not a mount an earlier render's record
+// lists for the container.
+func (e *editor) userDanglingMounts() map[string]string {
+	volumes := map[string]bool{}
+	for _, v := range yamltree.Items(yamltree.Get(e.spec, "volumes")) {
+		if n := yamltree.Get(v, "name"); n != nil {
+			volumes[n.Value] = true
+		}
+	}
+	var out map[string]string
+	for _, key := range []string{"containers", "initContainers"} {
+		for i, c := range yamltree.Items(yamltree.Get(e.spec, key)) {
+			if _, ours := e.owned[c]; ours {
+				continue
+			}
+			name := yamltree.Get(c, "name")
+			var recorded []string
+			for _, cr := range e.rec.Containers {
+				if name != nil && cr.Name == name.Value && cr.Init == (key == "initContainers") {
+					recorded = cr.Mounts
+				}
+			}
+			for j, m := range yamltree.Items(yamltree.Get(c, "volumeMounts")) {
+				n, path := yamltree.Get(m, "name"), yamltree.Get(m, "mountPath")
+				if n == nil || volumes[n.Value] || out[n.Value] != "" ||
+					(path != nil && slices.ContainsFunc(recorded, func(en string) bool { return entryKey(en) == path.Value })) {
+					continue
+				}
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[n.Value] = e.t.Field("spec", key, "["+strconv.Itoa(i)+"]") + ".volumeMounts[" + strconv.Itoa(j) + "]"
+			}
+		}
+	}
+	return out
 }
 
 // isOwned reports whether c was added whole by a render.
@@ -282,6 +325,12 @@ func (e *editor) addVolume(name, key string, src *yaml.Node) bool {
 	e.mayWrite(writes.volumes[name], "volume", name)
 	if e.volume(name) != nil {
 		return false
+	}
+	if field := e.dangling[name]; field != "" && e.fault == nil {
+		// Kubernetes refuses the pod as the user wrote it; were the render to add the volume,
+		// removal would have to keep it for that mount, and the record could not say whose it is.
+		e.fault = &podtemplate.FieldError{Field: field,
+			Message: fmt.Sprintf("must not mount %q, a volume the pod lacks: inject-datadog adds a volume of that name; add the volume, or mount another", name)}
 	}
 	if e.volumes == nil {
 		e.volumes = e.list(nil, e.spec, "volumes")
