@@ -470,9 +470,17 @@ spec:
           limits: {cpu: 1}
 `
 
+// collectMaps lists the maps a render could add a key to: every map but those inside a map's
+// key. A render reaches what it edits through keys that are strings (a Kubernetes object is
+// JSON, and yamltree.Get matches a key's text), so it never writes into a key that is itself a
+// map or a list ("? {a: 1}: x").
 func collectMaps(n *yaml.Node, maps *[]*yaml.Node) {
 	if n.Kind == yaml.MappingNode {
 		*maps = append(*maps, n)
+		for i := 1; i < len(n.Content); i += 2 {
+			collectMaps(n.Content[i], maps)
+		}
+		return
 	}
 	for _, c := range n.Content {
 		collectMaps(c, maps)
