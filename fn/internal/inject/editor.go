@@ -32,7 +32,8 @@ type editor struct {
 	// the field of its first such mount: a render must not add one (see addVolume).
 	dangling map[string]string
 	// fault is the first write the editor refused (a name the table of names.go lacks, a
-	// container of a name the pod has); finish reports it, and the item stays as it came.
+	// container of a name the pod has, a volume a user's mount names without the pod having
+	// it); finish reports it, and the item is written back as it came.
 	fault error
 }
 
@@ -453,8 +454,8 @@ func (e *editor) list(c *container, m *yaml.Node, key string) *yaml.Node {
 }
 
 // mayWrite notes a write that the table of names.go lacks: removal would refuse to take it out,
-// so the render fails with an error result instead of writing it (and the item stays as it
-// came). Only a change to the code that forgot the table gets here.
+// so the render fails with an error result and the item is written back as it came. Only a
+// change to the code that forgot the table gets here.
 func (e *editor) mayWrite(ok bool, kind, name string) {
 	if !ok && e.fault == nil {
 		e.fault = fmt.Errorf("inject-datadog must not write the %s %q: the table of the names it writes lacks it (a fault of inject-datadog; please report it)", kind, name)
