@@ -111,6 +111,7 @@ func (tr *Transformer) loadPod(t *podtemplate.Template) (*pod, []*podtemplate.Fi
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	p.edit.names = named
 	return p, nil
 }
 

@@ -28,6 +28,9 @@ type editor struct {
 	// earlier one whose record entry still matches them): edits to them are not noted one by
 	// one, their entry's digest is brought up to date when the render finishes.
 	owned map[*yaml.Node]ownedEntry
+	// names are the names of the pod's containers and init containers as loadPod found them,
+	// each with its field: a render must not add a container of one (see nameFree).
+	names map[string]string
 	// dangling are the volumes the pod lacks that a container of the user's mounts, each with
 	// the field of its first such mount: a render must not add one (see addVolume).
 	dangling map[string]string
@@ -46,8 +49,9 @@ type ownedEntry struct {
 func sidecarEntries(r *record) *[]string { return &r.Sidecars }
 func initEntries(r *record) *[]string    { return &r.Init }
 
-// start takes up the record of earlier renders, which this one adds to.
-func (e *editor) start() error {
+// start takes up the record of earlier renders, which this one adds to, and notes the mounts of
+// the pod's containers (cs, as loadPod found them) that name a volume the pod lacks.
+func (e *editor) start(cs []*container) error {
 	r, err := readRecord(e.t)
 	if r != nil {
 		e.rec = *r
@@ -66,44 +70,29 @@ func (e *editor) start() error {
 			}
 		}
 	}
-	e.dangling = e.userDanglingMounts()
+	e.dangling = e.userDanglingMounts(cs)
 	return err
 }
 
-// userDanglingMounts finds the mounts of volumes the pod lacks, in the containers and init
-// containers of the user's: not one a render added whole, not a mount an earlier render's record
-// lists for the container.
-func (e *editor) userDanglingMounts() map[string]string {
-	volumes := map[string]bool{}
-	for _, v := range yamltree.Items(yamltree.Get(e.spec, "volumes")) {
-		if n := yamltree.Get(v, "name"); n != nil {
-			volumes[n.Value] = true
-		}
-	}
+// userDanglingMounts finds the mounts of volumes the pod lacks in the containers cs of the
+// user's: not one a render added whole, not a mount an earlier render's record lists for it.
+func (e *editor) userDanglingMounts(cs []*container) map[string]string {
 	var out map[string]string
-	for _, key := range []string{"containers", "initContainers"} {
-		for i, c := range yamltree.Items(yamltree.Get(e.spec, key)) {
-			if _, ours := e.owned[c]; ours {
+	for _, c := range cs {
+		if e.isOwned(c) {
+			continue
+		}
+		cr := e.findRecord(c)
+		for j, m := range yamltree.Items(yamltree.Get(c.node, "volumeMounts")) {
+			n, path := yamltree.Get(m, "name"), yamltree.Get(m, "mountPath")
+			if n == nil || e.volume(n.Value) != nil || out[n.Value] != "" ||
+				(cr != nil && path != nil && slices.ContainsFunc(cr.Mounts, func(en string) bool { return entryKey(en) == path.Value })) {
 				continue
 			}
-			name := yamltree.Get(c, "name")
-			var recorded []string
-			for _, cr := range e.rec.Containers {
-				if name != nil && cr.Name == name.Value && cr.Init == (key == "initContainers") {
-					recorded = cr.Mounts
-				}
+			if out == nil {
+				out = map[string]string{}
 			}
-			for j, m := range yamltree.Items(yamltree.Get(c, "volumeMounts")) {
-				n, path := yamltree.Get(m, "name"), yamltree.Get(m, "mountPath")
-				if n == nil || volumes[n.Value] || out[n.Value] != "" ||
-					(path != nil && slices.ContainsFunc(recorded, func(en string) bool { return entryKey(en) == path.Value })) {
-					continue
-				}
-				if out == nil {
-					out = map[string]string{}
-				}
-				out[n.Value] = e.t.Field("spec", key, "["+strconv.Itoa(i)+"]") + ".volumeMounts[" + strconv.Itoa(j) + "]"
-			}
+			out[n.Value] = c.field + ".volumeMounts[" + strconv.Itoa(j) + "]"
 		}
 	}
 	return out
@@ -466,13 +455,9 @@ func (e *editor) mayWrite(ok bool, kind, name string) {
 // init container: Kubernetes refuses such a pod, and the record finds containers by name. The
 // callers add only what their own list lacks, so the name is the user's.
 func (e *editor) nameFree(name, what string) {
-	for _, key := range []string{"containers", "initContainers"} {
-		for i, c := range yamltree.Items(yamltree.Get(e.spec, key)) {
-			if n := yamltree.Get(c, "name"); n != nil && n.Value == name && e.fault == nil {
-				e.fault = &podtemplate.FieldError{Field: e.t.Field("spec", key, "["+strconv.Itoa(i)+"]") + ".name",
-					Message: fmt.Sprintf("must not be %q: inject-datadog adds %s of that name", name, what)}
-			}
-		}
+	if field, taken := e.names[name]; taken && e.fault == nil {
+		e.fault = &podtemplate.FieldError{Field: field + ".name",
+			Message: fmt.Sprintf("must not be %q: inject-datadog adds %s of that name", name, what)}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 
 	"inject-datadog/fn/internal/config"
@@ -230,7 +231,7 @@ func (tr *Transformer) selectStages(t *podtemplate.Template, main bool, warn war
 // sidecar, the libraries, CWS instrumentation. The containers the sidecar and CWS add get the
 // env block and the agent volumes too, as the re-invoked webhooks give them.
 func (tr *Transformer) mutate(p *pod, warn warnFunc) (*config.Target, error) {
-	if err := p.edit.start(); err != nil {
+	if err := p.edit.start(slices.Concat(p.containers, p.injected)); err != nil {
 		return nil, err
 	}
 	var sc sidecarState
